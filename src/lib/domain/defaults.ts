@@ -1,0 +1,14 @@
+import type { ChatParams, Settings } from './types';
+
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_SYSTEM_PROMPT = 'You are a helpful assistant.';
+export const DEFAULT_PARAMS: Readonly<ChatParams> = Object.freeze({
+  model: 'gpt-4o-mini',
+  temperature: 1,
+  maxTokens: null,
+});
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  apiKey: null,
+  baseUrl: DEFAULT_BASE_URL,
+  locale: null,
+});

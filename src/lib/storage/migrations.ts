@@ -1,0 +1,25 @@
+/**
+ * Schema upgrades, run by `openStore` inside the versionchange transaction.
+ *
+ * Steps are cumulative: a database at version n runs every step above n, in order, so a fresh
+ * install and a years-old one end in the same shape. A step that has shipped is never edited:
+ * databases out there were built by it exactly as it is. To change the schema, bump DB_VERSION
+ * in schema.ts and add `if (oldVersion < n)` below, plus a test that builds version n-1 by hand
+ * (see migrations.test.ts). Steps name stores and indexes literally, as they were when the step
+ * shipped, so that renaming a constant later cannot change what an old step does.
+ * A step may only await requests of the upgrade transaction; anything else closes it.
+ */
+import type { IDBPDatabase } from 'idb';
+
+export function migrate(db: IDBPDatabase, oldVersion: number): void {
+  if (oldVersion < 1) createVersion1(db);
+}
+
+/** Version 1: conversations, messages (one record each), and the settings record. */
+function createVersion1(db: IDBPDatabase): void {
+  const conversations = db.createObjectStore('conversations', { keyPath: 'id' });
+  conversations.createIndex('by-updatedAt', 'updatedAt');
+  const messages = db.createObjectStore('messages', { keyPath: 'id' });
+  messages.createIndex('by-conversation', 'conversationId');
+  db.createObjectStore('settings');
+}

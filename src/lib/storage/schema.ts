@@ -1,0 +1,48 @@
+/**
+ * The shape of Parley's IndexedDB database. Records are typed as `Stored<T>`, not `T`: what is on
+ * disk may have been written by an older version or imported, so every field but the key is
+ * `unknown` until `normalize.ts` has read it.
+ */
+import type { DBSchema } from 'idb';
+import type { Conversation, Message, Settings } from '../domain/types';
+
+// Changing any name below needs a migration (migrations.ts) and a DB_VERSION bump: existing
+// databases keep the old names, and reading a store that does not exist throws NotFoundError.
+// (A new DB_NAME starts an empty database: the old one must be copied over, or data is stranded.)
+export const DB_NAME = 'parley';
+export const DB_VERSION = 1;
+
+export const CONVERSATIONS = 'conversations';
+export const CONVERSATIONS_BY_UPDATED_AT = 'by-updatedAt';
+export const MESSAGES = 'messages';
+export const MESSAGES_BY_CONVERSATION = 'by-conversation';
+export const SETTINGS = 'settings';
+/**
+ * Settings live in ONE record under this key, not one record per setting: they are few, read
+ * together at start-up and saved together by the settings form, so a single get/put is atomic
+ * and normalising against DEFAULT_SETTINGS happens in one place.
+ */
+export const SETTINGS_KEY = 'settings';
+
+/** A record as it may be on disk: only the key path is certain, other fields are unchecked. */
+export type Stored<T> = { readonly [K in keyof T]?: unknown } & { readonly id: string };
+export type StoredConversation = Stored<Conversation>;
+export type StoredMessage = Stored<Message>;
+export type StoredSettings = { readonly [K in keyof Settings]?: unknown };
+
+export interface ParleyDB extends DBSchema {
+  [CONVERSATIONS]: {
+    key: string;
+    value: StoredConversation;
+    indexes: { [CONVERSATIONS_BY_UPDATED_AT]: number };
+  };
+  [MESSAGES]: {
+    key: string;
+    value: StoredMessage;
+    indexes: { [MESSAGES_BY_CONVERSATION]: string };
+  };
+  [SETTINGS]: {
+    key: typeof SETTINGS_KEY;
+    value: StoredSettings;
+  };
+}

@@ -1,0 +1,278 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory, forceCloseDatabase } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS } from '../domain/defaults';
+import type { Message } from '../domain/types';
+import { StorageError } from './errors';
+import { CONVERSATIONS, MESSAGES } from './schema';
+import { openStore } from './store';
+import type { ParleyStore } from './store';
+import { conversation, getAllRaw, message, openRaw, putRaw } from './test-fixtures';
+
+const NAME = 'parley-test';
+
+// A fresh factory per test: each test gets its own empty IndexedDB.
+let factory: IDBFactory;
+let store: ParleyStore;
+
+beforeEach(async () => {
+  factory = new IDBFactory();
+  store = await openStore({ name: NAME, indexedDB: factory });
+});
+
+afterEach(() => {
+  store.close();
+  vi.unstubAllGlobals();
+});
+
+/** A second, raw connection to the same database, for looking behind the store's back. */
+function openSameDatabase(): Promise<IDBDatabase> {
+  return openRaw(factory, NAME, 1);
+}
+
+/**
+ * Makes the n-th `put` from now fail the way a full disk does in browsers: the request errors
+ * asynchronously with QuotaExceededError, which aborts its transaction. Reaches into
+ * fake-indexeddb's internals (`_rawObjectStore.storeRecord`), so it breaks loudly if they change.
+ */
+function failPutWithQuota(n: number): void {
+  const realPut = Object.getOwnPropertyDescriptor(IDBObjectStore.prototype, 'put')?.value as (
+    this: IDBObjectStore,
+    ...args: Parameters<IDBObjectStore['put']>
+  ) => IDBRequest<IDBValidKey>;
+  let calls = 0;
+  vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+    this: IDBObjectStore,
+    ...args: Parameters<IDBObjectStore['put']>
+  ) {
+    calls += 1;
+    if (calls === n) {
+      const raw = (this as unknown as { _rawObjectStore: { storeRecord: () => unknown } })
+        ._rawObjectStore;
+      vi.spyOn(raw, 'storeRecord').mockImplementationOnce(() => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      });
+    }
+    return realPut.apply(this, args);
+  });
+}
+
+async function expectStorageError(promise: Promise<unknown>, kind: StorageError['kind']) {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(StorageError);
+  expect((error as StorageError).kind).toBe(kind);
+}
+
+describe('conversations', () => {
+  it('round-trips a conversation', async () => {
+    const c = conversation();
+    await store.putConversation(c);
+    expect(await store.getConversation('c1')).toEqual(c);
+    expect(await store.getConversation('missing')).toBeUndefined();
+  });
+
+  it('lists conversations by most recent activity first', async () => {
+    await store.putConversation(conversation({ id: 'old', updatedAt: 1 }));
+    await store.putConversation(conversation({ id: 'new', updatedAt: 3 }));
+    await store.putConversation(conversation({ id: 'mid', updatedAt: 2 }));
+    const ids = (await store.listConversations()).map((c) => c.id);
+    expect(ids).toEqual(['new', 'mid', 'old']);
+  });
+
+  it('lists and normalises records written without updatedAt', async () => {
+    const raw = await openSameDatabase();
+    await putRaw(raw, CONVERSATIONS, [{ value: { id: 'legacy', title: 'Legacy', createdAt: 9 } }]);
+    raw.close();
+    const [legacy] = await store.listConversations();
+    expect(legacy).toMatchObject({ id: 'legacy', updatedAt: 9, currentLeafId: null });
+  });
+
+  it('deletes a conversation with only its own messages and returns them', async () => {
+    await store.restoreConversation(conversation({ id: 'a' }), [
+      message({ id: 'a2', conversationId: 'a', createdAt: 2 }),
+      message({ id: 'a1', conversationId: 'a', createdAt: 1 }),
+    ]);
+    await store.restoreConversation(conversation({ id: 'b' }), [
+      message({ id: 'b1', conversationId: 'b' }),
+    ]);
+
+    const deleted = await store.deleteConversation('a');
+
+    expect(deleted?.conversation.id).toBe('a');
+    expect(deleted?.messages.map((m) => m.id)).toEqual(['a1', 'a2']);
+    expect(await store.getConversation('a')).toBeUndefined();
+    expect(await store.listMessages('a')).toEqual([]);
+    expect((await store.listMessages('b')).map((m) => m.id)).toEqual(['b1']);
+    expect((await store.listConversations()).map((c) => c.id)).toEqual(['b']);
+  });
+
+  it('returns undefined when deleting a conversation that does not exist', async () => {
+    expect(await store.deleteConversation('missing')).toBeUndefined();
+  });
+
+  it('restores exactly what it deleted (undo)', async () => {
+    const c = conversation({ currentLeafId: 'm2' });
+    const messages = [message(), message({ id: 'm2', parentId: 'm1', role: 'assistant' })];
+    await store.restoreConversation(c, messages);
+
+    const deleted = await store.deleteConversation(c.id);
+    if (!deleted) throw new Error('nothing deleted');
+    await store.restoreConversation(deleted.conversation, deleted.messages);
+
+    expect(await store.getConversation(c.id)).toEqual(c);
+    expect(await store.listMessages(c.id)).toEqual(messages);
+  });
+});
+
+describe('messages', () => {
+  it('round-trips a message with every optional field', async () => {
+    const m = message({
+      role: 'assistant',
+      model: 'gpt-4o',
+      finishReason: 'stop',
+      usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
+      error: { kind: 'server', detail: 'oops', status: 500 },
+      status: 'error',
+    });
+    await store.putMessage(m);
+    expect(await store.listMessages('c1')).toEqual([m]);
+  });
+
+  it('overwrites a message on put (a streaming reply flushed again)', async () => {
+    await store.putMessage(message({ content: 'Hel', status: 'streaming' }));
+    await store.putMessage(message({ content: 'Hello', status: 'complete', updatedAt: 2_000 }));
+    expect(await store.listMessages('c1')).toEqual([
+      message({ content: 'Hello', status: 'complete', updatedAt: 2_000 }),
+    ]);
+  });
+
+  it('lists messages by createdAt, then id', async () => {
+    await store.putMessages([
+      message({ id: 'b', createdAt: 2 }),
+      message({ id: 'c', createdAt: 1 }),
+      message({ id: 'a', createdAt: 2 }),
+      message({ id: 'other', conversationId: 'c2', createdAt: 0 }),
+    ]);
+    expect((await store.listMessages('c1')).map((m) => m.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('puts messages and their conversation together', async () => {
+    const c = conversation({ currentLeafId: 'm2', updatedAt: 5_000 });
+    await store.putMessages([message(), message({ id: 'm2', role: 'assistant' })], c);
+    expect(await store.getConversation('c1')).toEqual(c);
+    expect(await store.listMessages('c1')).toHaveLength(2);
+  });
+
+  it('deletes the given messages only', async () => {
+    await store.putMessages([message({ id: 'a' }), message({ id: 'b' }), message({ id: 'c' })]);
+    await store.deleteMessages(['a', 'c', 'never-existed']);
+    expect((await store.listMessages('c1')).map((m) => m.id)).toEqual(['b']);
+  });
+
+  it('writes nothing when one record of a batch fails (one transaction)', async () => {
+    await store.putConversation(conversation({ title: 'Before' }));
+    const withoutKey = { ...message({ id: 'bad' }), id: undefined } as unknown as Message;
+
+    await expectStorageError(
+      store.putMessages([message({ id: 'good' }), withoutKey], conversation({ title: 'After' })),
+      'unknown',
+    );
+
+    expect(await store.listMessages('c1')).toEqual([]);
+    expect((await store.getConversation('c1'))?.title).toBe('Before');
+  });
+
+  it('reports a full disk as quota and writes nothing', async () => {
+    await store.putConversation(conversation({ title: 'Before' }));
+    failPutWithQuota(3);
+
+    await expectStorageError(
+      store.putMessages(
+        [message({ id: 'a' }), message({ id: 'b' })],
+        conversation({ title: 'After' }),
+      ),
+      'quota',
+    );
+
+    expect(await store.listMessages('c1')).toEqual([]);
+    expect((await store.getConversation('c1'))?.title).toBe('Before');
+  });
+
+  it('stores a Svelte-like proxy as a plain object instead of throwing DataCloneError', async () => {
+    expect(() => structuredClone(new Proxy({}, {}))).toThrow();
+    const usage = { promptTokens: 1, completionTokens: 1, totalTokens: 2 };
+    const m = message({ usage });
+    // $state proxies are deep: nested objects are proxies too.
+    const proxied = new Proxy({ ...m, usage: new Proxy(usage, {}) }, {});
+
+    await store.putMessage(proxied);
+    await store.putConversation(new Proxy(conversation(), {}));
+
+    const raw = await openSameDatabase();
+    const [stored] = await getAllRaw(raw, MESSAGES);
+    raw.close();
+    expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
+    expect(stored).toEqual(m);
+  });
+});
+
+describe('settings', () => {
+  it('reads the defaults before anything was saved', async () => {
+    expect(await store.getSettings()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('round-trips settings', async () => {
+    const settings = {
+      apiKey: 'sk-test',
+      baseUrl: 'http://localhost:8080/v1',
+      locale: 'en' as const,
+    };
+    await store.putSettings(settings);
+    expect(await store.getSettings()).toEqual(settings);
+  });
+});
+
+describe('connection', () => {
+  it('closes itself when another tab upgrades, and then rejects as blocked', async () => {
+    const onVersionChange = vi.fn();
+    store.close();
+    store = await openStore({ name: NAME, indexedDB: factory, onVersionChange });
+
+    const newer = await openRaw(factory, NAME, 2);
+    newer.close();
+
+    expect(onVersionChange).toHaveBeenCalledOnce();
+    await expectStorageError(store.listConversations(), 'blocked');
+  });
+
+  it('rejects as blocked when the database on disk is newer than this code', async () => {
+    const future = new IDBFactory();
+    (await openRaw(future, NAME, 2)).close();
+    await expectStorageError(openStore({ name: NAME, indexedDB: future }), 'blocked');
+  });
+
+  it('rejects as unavailable once the browser closed the connection (site data cleared)', async () => {
+    store.close();
+    const open = vi.spyOn(factory, 'open');
+    store = await openStore({ name: NAME, indexedDB: factory });
+    const connection = open.mock.results[0]?.value as IDBOpenDBRequest;
+
+    forceCloseDatabase(connection.result as unknown as Parameters<typeof forceCloseDatabase>[0]);
+
+    await expectStorageError(store.getSettings(), 'unavailable');
+  });
+
+  it('rejects as unavailable where there is no IndexedDB', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    await expectStorageError(openStore({ name: NAME }), 'unavailable');
+  });
+
+  it('rejects with a StorageError, not a raw DOMException, after close', async () => {
+    store.close();
+    await expectStorageError(store.getSettings(), 'unavailable');
+    await expectStorageError(store.putMessage(message()), 'unavailable');
+  });
+});
