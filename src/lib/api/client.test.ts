@@ -1,0 +1,296 @@
+/**
+ * createChatApi with the real `openai` SDK in Node, against the project's test server: the real
+ * wire format, status codes, error bodies and headers.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MODELS,
+  startTestServer,
+  TEST_API_KEY,
+  type ScenarioName,
+  type TestServer,
+} from '../../../tests/support/server';
+import { LONG_MARKDOWN, plainReply } from '../../../tests/support/scenarios';
+import { buildChatRequest, type ChatRequestBody } from '../domain/request';
+import type { ApiErrorKind, Message } from '../domain/types';
+import { createChatApi, type ChatApi } from './client';
+import { ApiError } from './errors';
+
+const MODEL = 'gpt-4o-mini';
+const SNAPSHOT = 'gpt-4o-mini-2024-07-18';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ chunkDelayMs: 1 });
+});
+
+afterEach(() => {
+  server.use('plain');
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function api(apiKey = TEST_API_KEY, baseUrl = server.url): Promise<ChatApi> {
+  return createChatApi({ apiKey, baseUrl });
+}
+
+function body(text: string, model = MODEL): ChatRequestBody {
+  const user: Message = {
+    id: 'u1',
+    conversationId: 'c1',
+    parentId: null,
+    role: 'user',
+    content: text,
+    status: 'complete',
+    createdAt: 1,
+    updatedAt: 1,
+  };
+  return buildChatRequest('You are terse.', { model, temperature: 1, maxTokens: null }, [user]);
+}
+
+/** Streams `text` under `scenario`, collecting what onDelta delivered. */
+async function stream(scenario: ScenarioName, text = 'Hello', signal = new AbortController().signal) {
+  server.use(scenario);
+  const deltas: string[] = [];
+  const chat = await api();
+  const result = chat.streamChat(
+    body(text),
+    (index, delta) => {
+      if (index === 0) deltas.push(delta);
+    },
+    signal,
+  );
+  return { result, deltas };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('listModels', () => {
+  it('returns the ids the endpoint serves, sorted', async () => {
+    const ids = await (await api()).listModels();
+    expect(ids).toEqual([...DEFAULT_MODELS].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('works with a trailing slash on the base URL', async () => {
+    const ids = await (await api(TEST_API_KEY, `${server.url}//`)).listModels();
+    expect(ids).toHaveLength(DEFAULT_MODELS.length);
+  });
+
+  it('rejects a wrong key with an auth ApiError that does not echo the key', async () => {
+    const wrongKey = 'sk-wrong-key-abcdefghijklmnop';
+    const error = await rejection((await api(wrongKey)).listModels());
+    expect(error.kind).toBe('auth');
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/^Incorrect API key provided/);
+    expect(error.message).not.toContain(wrongKey);
+  });
+
+  it('rejects with kind network when nothing listens at the base URL', async () => {
+    const gone = await startTestServer();
+    const url = gone.url;
+    await gone.close();
+    const error = await rejection((await api(TEST_API_KEY, url)).listModels());
+    expect(error.kind).toBe('network');
+  });
+
+  // BUG: the SDK throws APIUserAbortError (whose name is "Error") for an aborted request, and
+  // listModels passes it to toApiError, which calls it 'network' instead of 'aborted'.
+  it.fails('rejects with kind aborted when its signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejection((await api()).listModels(controller.signal));
+    expect(error.kind).toBe('aborted');
+  });
+});
+
+describe('streamChat', () => {
+  it('assembles the plain reply and reports usage and the model snapshot', async () => {
+    const { result, deltas } = await stream('plain', 'Hello there');
+    const reply = await result;
+    const expected = plainReply('Hello there');
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(expected);
+    expect(reply.choices).toEqual([{ index: 0, content: expected, finishReason: 'stop' }]);
+    expect(reply.model).toBe(SNAPSHOT);
+    expect(reply.usage).toEqual({
+      promptTokens: expect.any(Number) as number,
+      completionTokens: expect.any(Number) as number,
+      totalTokens: expect.any(Number) as number,
+    });
+    expect(reply.usage?.totalTokens).toBe(
+      (reply.usage?.promptTokens ?? NaN) + (reply.usage?.completionTokens ?? NaN),
+    );
+  });
+
+  it('posts exactly the body it was given', async () => {
+    const sent = body('What is sent?');
+    const before = server.chatRequests().length;
+    await (await api()).streamChat(sent, () => undefined, new AbortController().signal);
+    const received = server.chatRequests();
+    expect(received).toHaveLength(before + 1);
+    expect(received.at(-1)).toEqual(sent);
+  });
+
+  it('sends the key as a Bearer token and no x-stainless-* or SDK user-agent headers', async () => {
+    await (await api()).listModels();
+    await (await stream('plain')).result;
+    const recent = server.requests.slice(-2);
+    expect(recent.map((r) => r.method)).toEqual(['GET', 'POST']);
+    for (const request of recent) {
+      expect(request.headers.authorization).toBe('Bearer ***');
+      const names = Object.keys(request.headers);
+      expect(names.filter((name) => name.toLowerCase().startsWith('x-stainless'))).toEqual([]);
+      expect(request.headers['user-agent'] ?? '').not.toMatch(/openai/i);
+    }
+  });
+
+  it('keeps multi-byte characters whole in a long Markdown reply', async () => {
+    const { result, deltas } = await stream('long-markdown');
+    const reply = await result;
+    expect(reply.choices[0]?.content).toBe(LONG_MARKDOWN);
+    expect(deltas.join('')).toBe(LONG_MARKDOWN);
+  });
+
+  it.each([
+    ['length', 'length'],
+    ['content-filter', 'content_filter'],
+  ] as const)('reports the %s finish reason', async (scenario, reason) => {
+    const reply = await (await stream(scenario)).result;
+    expect(reply.choices[0]?.finishReason).toBe(reason);
+    expect(reply.choices[0]?.content).toMatch(/^You said: Hello\./);
+  });
+
+  it.each<[ScenarioName, ApiErrorKind, number]>([
+    ['unauthorized', 'auth', 401],
+    ['forbidden', 'permission', 403],
+    ['model-not-found', 'not_found', 404],
+    ['rate-limit', 'rate_limit', 429],
+    ['quota', 'quota', 429],
+    ['context-length', 'context_length', 400],
+    ['bad-request', 'bad_request', 400],
+    ['server-error', 'server', 500],
+  ])('the %s scenario rejects with kind %s (%d), once, with a readable detail', async (scenario, kind, status) => {
+    const before = server.chatRequests().length;
+    const { result, deltas } = await stream(scenario);
+    const error = await rejection(result);
+    expect(error.kind).toBe(kind);
+    expect(error.status).toBe(status);
+    expect(error.message).not.toBe('');
+    expect(error.message).not.toMatch(/^\d{3}\b/);
+    expect(error.message).not.toMatch(/^\s*[[{"]/);
+    expect(deltas).toEqual([]);
+    // maxRetries: 0 — the SDK never retries behind Parley's back (429 and 5xx included).
+    expect(server.chatRequests()).toHaveLength(before + 1);
+  });
+
+  it('a rate limit carries the seconds the server asked to wait', async () => {
+    const error = await rejection((await stream('rate-limit')).result);
+    expect(error.retryAfterSeconds).toBe(1);
+    expect(error.toMessageError()).toMatchObject({ kind: 'rate_limit', retryAfterSeconds: 1 });
+  });
+
+  it.each<ScenarioName>(['cut-midway', 'ends-early'])(
+    '%s rejects with kind incomplete after delivering the text so far',
+    async (scenario) => {
+      const { result, deltas } = await stream(scenario);
+      const error = await rejection(result);
+      expect(error.kind).toBe('incomplete');
+      expect(deltas.join('')).toMatch(/^You said: Hello\. This reply/);
+    },
+  );
+
+  it('error-in-stream rejects with kind server and the provider message, after the text', async () => {
+    const { result, deltas } = await stream('error-in-stream');
+    const error = await rejection(result);
+    expect(error.kind).toBe('server');
+    expect(error.status).toBeUndefined();
+    expect(error.message).toBe(
+      'The server had an error while processing your request. Sorry about that!',
+    );
+    expect(deltas.join('')).toMatch(/^You said: Hello\. This reply stops/);
+  });
+
+  it('assembles a quirky (compatible-provider) stream like a standard one', async () => {
+    const { result, deltas } = await stream('quirky', 'Quirks');
+    const reply = await result;
+    expect(reply.choices).toEqual([
+      { index: 0, content: plainReply('Quirks'), finishReason: 'stop' },
+    ]);
+    expect(deltas.join('')).toBe(plainReply('Quirks'));
+    expect(reply.usage).toBeDefined();
+    expect(reply.model).toBe(SNAPSHOT);
+  });
+
+  it('resolves without usage when the server sends none', async () => {
+    const reply = await (await stream('no-usage')).result;
+    expect(reply.choices[0]).toEqual({
+      index: 0,
+      content: plainReply('Hello'),
+      finishReason: 'stop',
+    });
+    expect(reply.usage).toBeUndefined();
+    expect(reply.model).toBe(SNAPSHOT);
+  });
+
+  it('a stop mid-stream resolves with the partial text and closes the request', async () => {
+    const controller = new AbortController();
+    server.use('slow');
+    const deltas: string[] = [];
+    const chat = await api();
+    const result = chat.streamChat(
+      body('Hi'),
+      (_index, delta) => {
+        deltas.push(delta);
+        if (deltas.join('').length >= 'You said: Hi'.length) controller.abort();
+      },
+      controller.signal,
+    );
+    await expect.poll(() => server.openChatResponses).toBe(1);
+    const reply = await result;
+    expect(controller.signal.aborted).toBe(true);
+    const text = reply.choices[0]?.content ?? '';
+    expect(text).toBe(deltas.join(''));
+    expect(text.startsWith('You said: Hi')).toBe(true);
+    // The slow reply is ~180 characters in 40 pieces: far from all of it arrived.
+    expect(text.length).toBeLessThan(40);
+    expect(reply.choices[0]?.finishReason).toBeNull();
+    await expect.poll(() => server.openChatResponses).toBe(0);
+  });
+
+  it('a stop before anything arrived resolves with nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const chat = await api();
+    const reply = await chat.streamChat(body('x'), () => undefined, controller.signal);
+    expect(reply.choices).toEqual([]);
+    await expect.poll(() => server.openChatResponses).toBe(0);
+  });
+
+  it('a wrong key while streaming rejects with kind auth', async () => {
+    const chat = await api('sk-not-the-right-key-0000');
+    const error = await rejection(
+      chat.streamChat(body('x'), () => undefined, new AbortController().signal),
+    );
+    expect(error.kind).toBe('auth');
+  });
+
+  it('an unknown model rejects with kind not_found', async () => {
+    const chat = await api();
+    const error = await rejection(
+      chat.streamChat(body('x', 'gpt-nope'), () => undefined, new AbortController().signal),
+    );
+    expect(error.kind).toBe('not_found');
+    expect(error.message).toContain('gpt-nope');
+  });
+});

@@ -1,0 +1,48 @@
+/** Pure functions over the conversation tree (messages linked by parentId). */
+import type { Message } from './types';
+
+const TITLE_MAX = 60;
+
+/** The messages from the root down to `leafId`, in order. Unknown or cyclic links end the walk. */
+export function branchTo(messages: readonly Message[], leafId: string | null): Message[] {
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const branch: Message[] = [];
+  const seen = new Set<string>();
+  let cursor = leafId === null ? undefined : byId.get(leafId);
+  while (cursor && !seen.has(cursor.id)) {
+    seen.add(cursor.id);
+    branch.push(cursor);
+    cursor = cursor.parentId === null ? undefined : byId.get(cursor.parentId);
+  }
+  return branch.reverse();
+}
+
+/**
+ * The leaf a conversation shows when its stored pointer is missing or dangling (old or imported
+ * data): the most recently created message.
+ */
+export function latestLeaf(messages: readonly Message[]): string | null {
+  let latest: Message | undefined;
+  for (const m of messages) if (!latest || m.createdAt >= latest.createdAt) latest = m;
+  return latest?.id ?? null;
+}
+
+/** A title from the first user message: its first line, whitespace folded, cut at a word. */
+export function titleFromText(text: string): string {
+  const line = text.trim().split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  if (line.length <= TITLE_MAX) return line;
+  const cut = line.slice(0, TITLE_MAX);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > TITLE_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** Children of every message (key `null`: the roots), each list oldest first. */
+export function childrenByParent(messages: readonly Message[]): Map<string | null, Message[]> {
+  const children = new Map<string | null, Message[]>();
+  for (const message of messages) {
+    const list = children.get(message.parentId);
+    if (list) list.push(message);
+    else children.set(message.parentId, [message]);
+  }
+  return children;
+}
