@@ -1,0 +1,23 @@
+/** The page's state objects, handed from App.svelte to every view through Svelte context. */
+import { getContext, setContext } from 'svelte';
+import type { ChatState } from './chat.svelte';
+import type { ConversationsState } from './conversations.svelte';
+import type { ProblemsState } from './problems.svelte';
+import type { SettingsState } from './settings.svelte';
+
+export interface AppState {
+  settings: SettingsState;
+  conversations: ConversationsState;
+  chat: ChatState;
+  problems: ProblemsState;
+}
+
+const KEY = Symbol('parley-app-state');
+
+export function setAppState(state: AppState): void {
+  setContext(KEY, state);
+}
+
+export function getAppState(): AppState {
+  return getContext<AppState>(KEY);
+}
