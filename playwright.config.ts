@@ -1,0 +1,33 @@
+import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+
+/**
+ * End-to-end tests drive the production build (dist/, served under /parley/ to prove sub-path
+ * hosting works) in a real Chromium. Each test starts its own OpenAI-compatible test server
+ * (tests/e2e/fixtures.ts), so tests never share state and never touch the internet.
+ */
+const PORT = 4183;
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/parley/`,
+    locale: 'en-US',
+    trace: 'retain-on-failure',
+    ...devices['Desktop Chrome'],
+    launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+  },
+  webServer: {
+    command: `tsx tests/support/serve-dist.ts --port ${PORT} --base /parley/`,
+    url: `http://127.0.0.1:${PORT}/parley/`,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore',
+  },
+});
