@@ -21,7 +21,11 @@ export interface ChatApi {
    * otherwise. A stream that ends without saying why (cut, or closed early) rejects with kind
    * `incomplete` after the text so far was delivered through `onDelta`.
    */
-  streamChat(body: ChatRequestBody, onDelta: DeltaHandler, signal: AbortSignal): Promise<StreamResult>;
+  streamChat(
+    body: ChatRequestBody,
+    onDelta: DeltaHandler,
+    signal: AbortSignal,
+  ): Promise<StreamResult>;
 }
 
 export type ChatApiFactory = (config: ApiConfig) => Promise<ChatApi>;
@@ -74,7 +78,7 @@ async function listModels(client: OpenAI, signal?: AbortSignal): Promise<string[
     }
     return ids.sort((a, b) => a.localeCompare(b));
   } catch (thrown) {
-    throw toApiError(thrown);
+    throw signal?.aborted ? new ApiError('aborted', '', { cause: thrown }) : toApiError(thrown);
   }
 }
 

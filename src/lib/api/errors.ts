@@ -30,7 +30,9 @@ export class ApiError extends Error {
       kind: this.kind,
       ...(this.message ? { detail: this.message } : {}),
       ...(this.status === undefined ? {} : { status: this.status }),
-      ...(this.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: this.retryAfterSeconds }),
+      ...(this.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterSeconds: this.retryAfterSeconds }),
     };
   }
 }
@@ -46,7 +48,7 @@ interface ErrorLike {
 }
 
 function asRecord(value: unknown): ErrorLike {
-  return typeof value === 'object' && value !== null ? (value as ErrorLike) : {};
+  return typeof value === 'object' && value !== null ? value : {};
 }
 
 function asString(value: unknown): string | undefined {
@@ -56,8 +58,8 @@ function asString(value: unknown): string | undefined {
 /** Reads a header from a Headers object or a plain record, whichever the SDK handed us. */
 function header(headers: unknown, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const record = asRecord(headers) as Record<string, unknown>;
-  return asString(record[name]);
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  return asString((headers as Record<string, unknown>)[name]);
 }
 
 export function retryAfterSeconds(headers: unknown): number | undefined {
@@ -73,13 +75,21 @@ export function retryAfterSeconds(headers: unknown): number | undefined {
 
 /** Providers put the useful sentence in different places; take the first that reads as text. */
 function providerMessage(error: ErrorLike): string {
+  if (typeof error.error === 'string' && error.error !== '') return error.error;
   const body = asRecord(error.error);
   const text = asString(body.message) ?? asString(error.message) ?? '';
-  // The SDK prefixes "429 " etc. and falls back to "(no body)"; neither helps a person.
-  return text.replace(/^\d{3} /, '').replace(/^\(no (status code or )?body\)$/, '');
+  // The SDK prefixes "429 " and falls back to "status code (no body)" or the body as JSON when
+  // there is no message; none of that helps a person, and raw JSON is never shown.
+  const stripped = text
+    .replace(/^\d{3} /, '')
+    .replace(/^(status code )?\(no (status code or )?body\)$/, '');
+  return /^[[{"]/.test(stripped) ? '' : stripped;
 }
 
-function kindFromCode(code: string | undefined, type: string | undefined): ApiErrorKind | undefined {
+function kindFromCode(
+  code: string | undefined,
+  type: string | undefined,
+): ApiErrorKind | undefined {
   switch (code ?? type) {
     case 'insufficient_quota':
     case 'billing_hard_limit_reached':
@@ -117,7 +127,9 @@ export function toApiError(thrown: unknown, partial = false): ApiError {
   if (thrown instanceof ApiError) return thrown;
   const error = asRecord(thrown);
   const name = asString(error.name);
-  if (name === 'AbortError' || name === 'APIUserAbortError') {
+  // The SDK's own abort error has no distinguishing name once minified: callers that own the
+  // signal check `signal.aborted` first (client.ts); a DOM AbortError is recognised here.
+  if (name === 'AbortError') {
     return new ApiError('aborted', '', { cause: thrown });
   }
   const body = asRecord(error.error);

@@ -139,8 +139,9 @@ describe('ChatStreamAccumulator', () => {
       feed([chunk([], { usage: { prompt_tokens: 3 } })]).accumulator.result().usage,
     ).toBeUndefined();
     expect(
-      feed([chunk([], { usage: { prompt_tokens: '3', completion_tokens: 4 } })]).accumulator.result()
-        .usage,
+      feed([
+        chunk([], { usage: { prompt_tokens: '3', completion_tokens: 4 } }),
+      ]).accumulator.result().usage,
     ).toBeUndefined();
   });
 
@@ -181,7 +182,11 @@ describe('ChatStreamAccumulator', () => {
       { choices: 'nope' },
       { choices: [null, 'x', 3, { delta: 'text' }, { delta: { content: 7 } }] },
     ];
-    for (const value of garbage) expect(() => accumulator.push(value, onDelta)).not.toThrow();
+    for (const value of garbage) {
+      expect(() => {
+        accumulator.push(value, onDelta);
+      }).not.toThrow();
+    }
     expect(onDelta).not.toHaveBeenCalled();
     expect(accumulator.hasContent).toBe(false);
   });
@@ -236,7 +241,10 @@ describe('ChatStreamAccumulator', () => {
   });
 
   it('a choice without an index counts as choice 0', () => {
-    const { accumulator } = feed([{ choices: [{ delta: { content: 'a' } }] }, chunk([content('b')])]);
+    const { accumulator } = feed([
+      { choices: [{ delta: { content: 'a' } }] },
+      chunk([content('b')]),
+    ]);
     expect(accumulator.result().choices).toEqual([{ index: 0, content: 'ab', finishReason: null }]);
   });
 });

@@ -30,8 +30,10 @@ export function latestLeaf(messages: readonly Message[]): string | null {
 /** A title from the first user message: its first line, whitespace folded, cut at a word. */
 export function titleFromText(text: string): string {
   const line = text.trim().split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
-  if (line.length <= TITLE_MAX) return line;
-  const cut = line.slice(0, TITLE_MAX);
+  // Cut by code points, not UTF-16 units, so an emoji is never split in half.
+  const chars = Array.from(line);
+  if (chars.length <= TITLE_MAX) return line;
+  const cut = chars.slice(0, TITLE_MAX).join('');
   const space = cut.lastIndexOf(' ');
   return `${(space > TITLE_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

@@ -18,7 +18,8 @@ export function normalizeBaseUrl(input: string): string | null {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (url.username || url.password || url.search || url.hash) return null;
-  return url.href.replace(/\/+$/, '');
+  // Rebuilt from its parts: an empty `?` or `#` left in would swallow the paths the SDK appends.
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 /** `sk-…6789`: enough to recognise a key, never enough to use it. */

@@ -56,6 +56,7 @@ export class ChatState {
   readonly #now: () => number;
   readonly #scheduleFrame: (callback: () => void) => void;
   /** Writes of one message are chained so an old flush can never land after the final write. */
+  // Bookkeeping, not state anything renders: a plain Map on purpose.
   readonly #writes = new Map<string, Promise<void>>();
 
   constructor(deps: ChatDependencies) {
@@ -104,7 +105,13 @@ export class ChatState {
       orphans.push(fixed);
       return fixed;
     });
-    this.#messages.set(conversationId, messages);
+    // A message sent while this load was under way is already in memory: keep it.
+    const current = this.#messages.get(conversationId) ?? [];
+    const loadedIds = new Set(messages.map((m) => m.id));
+    this.#messages.set(conversationId, [
+      ...messages,
+      ...current.filter((m) => !loadedIds.has(m.id)),
+    ]);
     for (const orphan of orphans) this.#write(orphan);
   }
 
@@ -241,12 +248,15 @@ export class ChatState {
     }
     final = { ...final, updatedAt: this.#now() };
     this.#active.delete(conversation.id);
-    this.#setMessages(conversation.id, (list) => list.map((m) => (m.id === final.id ? final : m)));
     this.#live.delete(reply.id);
+    // Deleted while it streamed: nothing may be written back for it.
+    if (!this.#messages.has(conversation.id)) return;
+    this.#setMessages(conversation.id, (list) => list.map((m) => (m.id === final.id ? final : m)));
     this.#write(final);
     await this.#writes.get(final.id);
     const latest = this.#deps.conversations.list.find((c) => c.id === conversation.id);
-    if (latest && this.#messages.has(conversation.id)) await this.#saveConversation({ ...latest, updatedAt: this.#now() });
+    if (latest && this.#messages.has(conversation.id))
+      await this.#saveConversation({ ...latest, updatedAt: this.#now() });
   }
 
   #finished(reply: Message, text: string, result: StreamResult, isStopped: boolean): Message {

@@ -60,16 +60,18 @@ export class SettingsState {
   async verifyAndSave(draft: SettingsDraft, signal?: AbortSignal): Promise<SaveOutcome> {
     const parsed = this.#parse(draft);
     if ('type' in parsed) return parsed;
+    let models: string[];
     try {
       const api = await this.#createApi(parsed);
-      const models = await api.listModels(signal);
-      await this.#save(parsed);
-      this.#models = models;
-      return { type: 'saved', modelCount: models.length };
+      models = await api.listModels(signal);
     } catch (thrown) {
       const error = toApiError(thrown);
       return { type: 'failed', error, canSaveAnyway: error.kind !== 'auth' };
     }
+    // Outside the try: a storage failure is not the endpoint's fault and must not read as one.
+    await this.#save(parsed);
+    this.#models = models;
+    return { type: 'saved', modelCount: models.length };
   }
 
   /** Saves without asking the endpoint (it may block GET /models yet serve chats). */

@@ -1,0 +1,292 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
+import type { Conversation, Message } from '../domain/types';
+import { ConversationsState, type ConversationStore } from './conversations.svelte';
+
+/** Map-backed ConversationStore; structuredClone on the way in, as IndexedDB does. */
+class FakeStore implements ConversationStore {
+  readonly conversations = new Map<string, Conversation>();
+  readonly messages = new Map<string, Message>();
+
+  listConversations = vi.fn((): Promise<Conversation[]> =>
+    Promise.resolve(structuredClone([...this.conversations.values()])),
+  );
+
+  putConversation = vi.fn((conversation: Conversation): Promise<void> => {
+    this.conversations.set(conversation.id, structuredClone(conversation));
+    return Promise.resolve();
+  });
+
+  deleteConversation = vi.fn((id: string) => {
+    const conversation = this.conversations.get(id);
+    if (!conversation) return Promise.resolve(undefined);
+    const messages = [...this.messages.values()].filter((m) => m.conversationId === id);
+    this.conversations.delete(id);
+    for (const message of messages) this.messages.delete(message.id);
+    return Promise.resolve({ conversation, messages });
+  });
+
+  restoreConversation = vi.fn((conversation: Conversation, messages: Message[]): Promise<void> => {
+    this.conversations.set(conversation.id, structuredClone(conversation));
+    for (const message of messages) this.messages.set(message.id, structuredClone(message));
+    return Promise.resolve();
+  });
+}
+
+function conversation(id: string, updatedAt: number, title = `Title ${id}`): Conversation {
+  return {
+    id,
+    title,
+    isTitleCustom: false,
+    systemPrompt: '',
+    params: { ...DEFAULT_PARAMS },
+    createdAt: 1,
+    updatedAt,
+    currentLeafId: null,
+  };
+}
+
+function message(id: string, conversationId: string): Message {
+  return {
+    id,
+    conversationId,
+    parentId: null,
+    role: 'user',
+    content: id,
+    status: 'complete',
+    createdAt: 1,
+    updatedAt: 1,
+  };
+}
+
+async function loaded(...stored: Conversation[]) {
+  const store = new FakeStore();
+  for (const c of stored) store.conversations.set(c.id, c);
+  let time = 10_000;
+  const state = new ConversationsState(store, () => (time += 1));
+  await state.load();
+  return { store, state };
+}
+
+const ids = (list: readonly Conversation[]) => list.map((c) => c.id);
+
+describe('ConversationsState.load', () => {
+  it('sorts by last activity, newest first, and opens the most recent', async () => {
+    const { state } = await loaded(
+      conversation('a', 5),
+      conversation('b', 30),
+      conversation('c', 10),
+    );
+    expect(ids(state.list)).toEqual(['b', 'c', 'a']);
+    expect(state.active?.id).toBe('b');
+    expect(state.isActiveDraft).toBe(false);
+  });
+
+  it('opens a fresh draft when there is nothing stored, without storing it', async () => {
+    const { state, store } = await loaded();
+    expect(state.list).toEqual([]);
+    expect(state.isActiveDraft).toBe(true);
+    expect(state.active).toMatchObject({
+      title: '',
+      isTitleCustom: false,
+      systemPrompt: DEFAULT_SYSTEM_PROMPT,
+      params: DEFAULT_PARAMS,
+      currentLeafId: null,
+    });
+    expect(store.putConversation).not.toHaveBeenCalled();
+  });
+});
+
+describe('ConversationsState.newChat', () => {
+  it('reuses the unsaved draft instead of making another', async () => {
+    const { state, store } = await loaded(conversation('a', 5));
+    const first = state.newChat();
+    const second = state.newChat();
+    expect(second.id).toBe(first.id);
+    expect(state.active?.id).toBe(first.id);
+    expect(state.list.map((c) => c.id)).toEqual(['a']);
+    expect(store.putConversation).not.toHaveBeenCalled();
+  });
+
+  it('copies the template params and system prompt (not the same object)', async () => {
+    const template = conversation('t', 1);
+    template.params = { model: 'gpt-4.1', temperature: 0.3, maxTokens: 100 };
+    template.systemPrompt = 'Be brief.';
+    const { state } = await loaded(template);
+    const draft = state.newChat(template);
+    expect(draft.params).toEqual(template.params);
+    expect(draft.params).not.toBe(template.params);
+    expect(draft.systemPrompt).toBe('Be brief.');
+    expect(draft.id).not.toBe('t');
+    expect(state.active?.id).toBe(draft.id);
+  });
+
+  it('makes a new draft after the previous one was saved', async () => {
+    const { state } = await loaded();
+    const draft = state.newChat();
+    await state.save({ ...draft, title: 'Now saved' });
+    const next = state.newChat();
+    expect(next.id).not.toBe(draft.id);
+    expect(state.isActiveDraft).toBe(true);
+  });
+});
+
+describe('ConversationsState.save and adopt', () => {
+  it('save stores a draft and adopts it into the list', async () => {
+    const { state, store } = await loaded(conversation('a', 5));
+    const draft = state.newChat();
+    const changed = { ...draft, systemPrompt: 'Changed', updatedAt: 99 };
+    await state.save(changed);
+    expect(store.putConversation).toHaveBeenCalledWith(changed);
+    expect(ids(state.list)).toEqual([draft.id, 'a']);
+    expect(state.isActiveDraft).toBe(false);
+    expect(state.active).toEqual(changed);
+  });
+
+  it('a failed save leaves the draft a draft', async () => {
+    const { state, store } = await loaded();
+    const draft = state.newChat();
+    store.putConversation.mockRejectedValueOnce(new Error('quota'));
+    await expect(state.save({ ...draft, title: 'x' })).rejects.toThrow('quota');
+    expect(state.list).toEqual([]);
+    expect(state.isActiveDraft).toBe(true);
+  });
+
+  it('adopt replaces the stored copy and keeps the order by activity', async () => {
+    const { state, store } = await loaded(conversation('a', 5), conversation('b', 30));
+    state.adopt({ ...conversation('a', 50), title: 'Renamed' });
+    expect(ids(state.list)).toEqual(['a', 'b']);
+    expect(state.list[0]?.title).toBe('Renamed');
+    expect(store.putConversation).not.toHaveBeenCalled();
+  });
+
+  it('select ignores unknown ids', async () => {
+    const { state } = await loaded(conversation('a', 5), conversation('b', 30));
+    state.select('a');
+    expect(state.active?.id).toBe('a');
+    state.select('nope');
+    expect(state.active?.id).toBe('a');
+  });
+});
+
+describe('ConversationsState.rename', () => {
+  it('sets the trimmed title and marks it custom', async () => {
+    const { state, store } = await loaded(conversation('a', 5, 'Old'));
+    await state.rename('a', '  New name  ');
+    expect(state.list[0]).toMatchObject({ title: 'New name', isTitleCustom: true });
+    expect(store.conversations.get('a')).toMatchObject({ title: 'New name', isTitleCustom: true });
+  });
+
+  it('ignores a blank title, the same title and an unknown id', async () => {
+    const { state, store } = await loaded(conversation('a', 5, 'Old'));
+    await state.rename('a', '   ');
+    await state.rename('a', ' Old ');
+    await state.rename('nope', 'Anything');
+    expect(store.putConversation).not.toHaveBeenCalled();
+    expect(state.list[0]).toMatchObject({ title: 'Old', isTitleCustom: false });
+  });
+});
+
+describe('ConversationsState.delete and undoDelete', () => {
+  it('round-trips a conversation and its messages', async () => {
+    const { state, store } = await loaded(conversation('a', 5), conversation('b', 30));
+    store.messages.set('m1', message('m1', 'b'));
+    store.messages.set('m2', message('m2', 'a'));
+
+    await state.delete('b');
+    expect(ids(state.list)).toEqual(['a']);
+    expect(state.active?.id).toBe('a');
+    expect(state.lastDeleted?.conversation.id).toBe('b');
+    expect(state.lastDeleted?.messages.map((m) => m.id)).toEqual(['m1']);
+    expect(store.conversations.has('b')).toBe(false);
+
+    const restored = await state.undoDelete();
+    expect(restored?.id).toBe('b');
+    expect(store.restoreConversation).toHaveBeenCalledWith(expect.objectContaining({ id: 'b' }), [
+      expect.objectContaining({ id: 'm1' }),
+    ]);
+    expect(ids(state.list)).toEqual(['b', 'a']);
+    expect(state.active?.id).toBe('b');
+    expect(state.lastDeleted).toBeNull();
+    expect(store.messages.has('m1')).toBe(true);
+    expect(await state.undoDelete()).toBeNull();
+  });
+
+  it('deleting a conversation that is not shown keeps the shown one', async () => {
+    const { state } = await loaded(conversation('a', 5), conversation('b', 30));
+    await state.delete('a');
+    expect(state.active?.id).toBe('b');
+  });
+
+  it('deleting the last conversation opens a fresh draft', async () => {
+    const { state } = await loaded(conversation('a', 5));
+    await state.delete('a');
+    expect(state.list).toEqual([]);
+    expect(state.isActiveDraft).toBe(true);
+  });
+
+  it('dismissUndo forgets what can be undone', async () => {
+    const { state } = await loaded(conversation('a', 5), conversation('b', 30));
+    await state.delete('a');
+    state.dismissUndo();
+    expect(state.lastDeleted).toBeNull();
+    expect(await state.undoDelete()).toBeNull();
+  });
+
+  it('a failed delete keeps the conversation in the list', async () => {
+    const { state, store } = await loaded(conversation('a', 5));
+    store.deleteConversation.mockRejectedValueOnce(new Error('blocked'));
+    await expect(state.delete('a')).rejects.toThrow('blocked');
+    expect(ids(state.list)).toEqual(['a']);
+    expect(state.lastDeleted).toBeNull();
+  });
+});
+
+describe('ConversationsState.filtered (search)', () => {
+  async function titled() {
+    return loaded(
+      conversation('a', 1, 'Hello World'),
+      conversation('b', 2, 'Recipes for dinner'),
+      conversation('c', 3, 'ＧＰＴ tips'),
+      conversation('d', 4, '周末计划'),
+    );
+  }
+
+  it('shows everything for an empty or blank query', async () => {
+    const { state } = await titled();
+    expect(state.filtered).toHaveLength(4);
+    state.query = '   ';
+    expect(state.filtered).toHaveLength(4);
+  });
+
+  it('is case-insensitive and trims the query', async () => {
+    const { state } = await titled();
+    state.query = '  hello  ';
+    expect(ids(state.filtered)).toEqual(['a']);
+    state.query = 'WORLD';
+    expect(ids(state.filtered)).toEqual(['a']);
+  });
+
+  it('is width-insensitive (NFKC) both ways', async () => {
+    const { state } = await titled();
+    state.query = 'ＨＥＬＬＯ';
+    expect(ids(state.filtered)).toEqual(['a']);
+    state.query = 'gpt';
+    expect(ids(state.filtered)).toEqual(['c']);
+  });
+
+  it('matches CJK titles and finds nothing for a miss', async () => {
+    const { state } = await titled();
+    state.query = '计划';
+    expect(ids(state.filtered)).toEqual(['d']);
+    state.query = 'zebra';
+    expect(state.filtered).toEqual([]);
+  });
+
+  it('follows the list as it changes', async () => {
+    const { state } = await titled();
+    state.query = 'hello';
+    await state.rename('a', 'Goodbye');
+    expect(state.filtered).toEqual([]);
+  });
+});
