@@ -83,13 +83,19 @@ async function benchStreaming(page: Page, server: TestServer): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message', exact: true });
   await box.fill('Stream the benchmark reply');
   await box.press('Enter');
-  await page.waitForFunction(() => (window as unknown as { bench: { done: number } }).bench.done, null, {
-    timeout: 120_000,
-  });
+  await page.waitForFunction(
+    () => (window as unknown as { bench: { done: number } }).bench.done,
+    null,
+    {
+      timeout: 120_000,
+    },
+  );
   const result = await page.evaluate(() => {
-    const bench = (window as unknown as {
-      bench: { frames: number[]; longTasks: PerformanceEntry[]; done: number };
-    }).bench;
+    const bench = (
+      window as unknown as {
+        bench: { frames: number[]; longTasks: PerformanceEntry[]; done: number };
+      }
+    ).bench;
     const entry = performance
       .getEntriesByType('resource')
       .filter((e) => e.name.includes('/chat/completions'))
@@ -97,7 +103,9 @@ async function benchStreaming(page: Page, server: TestServer): Promise<void> {
     const start = entry?.responseStart ?? 0;
     const end = entry?.responseEnd ?? 0;
     const frames = bench.frames.filter((t) => t >= start && t <= end).length;
-    const tasks = bench.longTasks.filter((t) => t.startTime + t.duration >= start && t.startTime <= bench.done);
+    const tasks = bench.longTasks.filter(
+      (t) => t.startTime + t.duration >= start && t.startTime <= bench.done,
+    );
     return {
       fps: (frames / Math.max(1, end - start)) * 1000,
       longestTask: Math.max(0, ...tasks.map((t) => t.duration)),
@@ -106,9 +114,27 @@ async function benchStreaming(page: Page, server: TestServer): Promise<void> {
     };
   });
   console.log(`  streamed for ${result.seconds.toFixed(1)} s`);
-  record({ name: 'streaming: frames per second', value: result.fps, unit: 'fps', budget: 50, kind: 'min' });
-  record({ name: 'streaming: longest main-thread task', value: result.longestTask, unit: 'ms', budget: 50, kind: 'max' });
-  record({ name: 'streaming: last byte to whole text in DOM', value: Math.max(0, result.lag), unit: 'ms', budget: 50, kind: 'max' });
+  record({
+    name: 'streaming: frames per second',
+    value: result.fps,
+    unit: 'fps',
+    budget: 50,
+    kind: 'min',
+  });
+  record({
+    name: 'streaming: longest main-thread task',
+    value: result.longestTask,
+    unit: 'ms',
+    budget: 50,
+    kind: 'max',
+  });
+  record({
+    name: 'streaming: last byte to whole text in DOM',
+    value: Math.max(0, result.lag),
+    unit: 'ms',
+    budget: 50,
+    kind: 'max',
+  });
 }
 
 /** Writes conversations straight into IndexedDB, as a long-time user's browser would hold them. */
@@ -207,7 +233,7 @@ async function benchOpenLong(page: Page): Promise<void> {
   await target.waitFor();
   const elapsed = await page.evaluate(async () => {
     const button = [...document.querySelectorAll('nav button')].find(
-      (b) => b.textContent?.trim() === 'Benchmark conversation 0',
+      (b) => b.textContent.trim() === 'Benchmark conversation 0',
     ) as HTMLButtonElement;
     const start = performance.now();
     button.click();
@@ -215,7 +241,10 @@ async function benchOpenLong(page: Page): Promise<void> {
     await new Promise<void>((resolve) => {
       const check = () => {
         const articles = document.querySelectorAll('[role="log"] article');
-        if (articles.length > 0 && articles[articles.length - 1]?.textContent?.includes('Answer 999.')) {
+        if (
+          articles.length > 0 &&
+          articles[articles.length - 1]?.textContent.includes('Answer 999.')
+        ) {
           requestAnimationFrame(() => resolve());
         } else requestAnimationFrame(check);
       };
@@ -223,7 +252,13 @@ async function benchOpenLong(page: Page): Promise<void> {
     });
     return performance.now() - start;
   });
-  record({ name: 'open a 1,000-message conversation', value: elapsed, unit: 'ms', budget: 150, kind: 'max' });
+  record({
+    name: 'open a 1,000-message conversation',
+    value: elapsed,
+    unit: 'ms',
+    budget: 150,
+    kind: 'max',
+  });
 }
 
 async function benchColdStart(page: Page): Promise<void> {
@@ -243,16 +278,32 @@ async function benchColdStart(page: Page): Promise<void> {
     );
   }
   samples.sort((a, b) => a - b);
-  record({ name: 'cold start, 200 × 100 messages stored: ready to type (median of 3)', value: samples[1] ?? 0, unit: 'ms', budget: 500, kind: 'max' });
+  record({
+    name: 'cold start, 200 × 100 messages stored: ready to type (median of 3)',
+    value: samples[1] ?? 0,
+    unit: 'ms',
+    budget: 500,
+    kind: 'max',
+  });
 }
 
 async function main(): Promise<void> {
-  record({ name: 'first load: gzipped JS + CSS', value: firstLoadBytes() / 1024, unit: 'KB', budget: 60, kind: 'max' });
+  record({
+    name: 'first load: gzipped JS + CSS',
+    value: firstLoadBytes() / 1024,
+    unit: 'KB',
+    budget: 60,
+    kind: 'max',
+  });
 
   const server = await startTestServer();
-  const host = spawn('node_modules/.bin/tsx', ['tests/support/serve-dist.ts', '--port', String(PORT), '--base', '/parley/'], {
-    stdio: 'ignore',
-  });
+  const host = spawn(
+    'node_modules/.bin/tsx',
+    ['tests/support/serve-dist.ts', '--port', String(PORT), '--base', '/parley/'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
     await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -13,10 +13,7 @@ test.describe('languages', () => {
     });
   });
 
-  test('the language can be switched in Settings and is remembered', async ({
-    page,
-    connect,
-  }) => {
+  test('the language can be switched in Settings and is remembered', async ({ page, connect }) => {
     await connect();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');

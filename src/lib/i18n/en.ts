@@ -32,7 +32,8 @@ export const en = {
   'settings.saved': 'Settings saved. The endpoint answered and lists {count} models.',
   'settings.savedUnchecked': 'Settings saved without checking the key.',
   'settings.error.keyRequired': 'Enter your API key.',
-  'settings.error.keySpaces': 'The key contains spaces or line breaks. Paste it again without them.',
+  'settings.error.keySpaces':
+    'The key contains spaces or line breaks. Paste it again without them.',
   'settings.error.urlInvalid':
     'Enter a full URL starting with https:// (or http:// for a server on this computer).',
   'settings.error.keyRejected':
@@ -41,7 +42,8 @@ export const en = {
     'The endpoint accepted the key but refused access (403). Check the key’s permissions or your region.',
   'settings.error.unreachable':
     'Could not reach {url}. Usually the URL is wrong, the server does not allow requests from a web page (CORS), or you are offline. You can save the settings anyway.',
-  'settings.error.other': 'The endpoint answered with a problem: {detail} You can save the settings anyway.',
+  'settings.error.other':
+    'The endpoint answered with a problem: {detail} You can save the settings anyway.',
 
   'sidebar.label': 'Conversations',
   'sidebar.newChat': 'New chat',

@@ -98,7 +98,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.not_found': '此接口没有模型“{model}”。请在上方“模型”中选择其他模型后重试。',
   'error.rate_limit': '请求过于频繁，接口正在限流。请稍等{wait}后重试。',
   'error.rate_limit.wait': '（约 {seconds} 秒）',
-  'error.quota': '你的账户余额不足（insufficient quota）。请在服务商的账单设置中充值或提高额度，然后重试。',
+  'error.quota':
+    '你的账户余额不足（insufficient quota）。请在服务商的账单设置中充值或提高额度，然后重试。',
   'error.context_length':
     '对话长度超出了模型的上下文窗口。请新建对话、缩短历史，或选择上下文更大的模型。',
   'error.bad_request': '接口认为请求无效。请检查上方参数后重试。',
@@ -108,9 +109,12 @@ export const zhCN: Record<MessageKey, string> = {
   'error.incomplete': '回复尚未完成连接就断开了。已保留收到的内容，可重试。',
   'error.aborted': '请求已停止。',
 
-  'storage.quota': '浏览器为 Parley 提供的存储空间已满，最新的更改无法保存。请删除一些旧对话后重试。',
-  'storage.blocked': '另一个 Parley 标签页正在使用旧版本的数据库。请关闭其他 Parley 标签页，然后刷新本页。',
-  'storage.unavailable': '此浏览器不允许 Parley 存储数据（隐私模式或存储被禁用），对话将不会被保存。',
+  'storage.quota':
+    '浏览器为 Parley 提供的存储空间已满，最新的更改无法保存。请删除一些旧对话后重试。',
+  'storage.blocked':
+    '另一个 Parley 标签页正在使用旧版本的数据库。请关闭其他 Parley 标签页，然后刷新本页。',
+  'storage.unavailable':
+    '此浏览器不允许 Parley 存储数据（隐私模式或存储被禁用），对话将不会被保存。',
   'storage.unknown': '保存失败：{detail}',
   'storage.dismiss': '关闭',
   'storage.reload': '刷新',

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { en, type MessageKey } from './en';
+import { formatNumber, getLocale, LOCALES, matchLocale, setLocale, t } from './index.svelte';
+import { zhCN } from './zh-CN';
+
+const keys = Object.keys(en) as MessageKey[];
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '').sort();
+}
+
+afterEach(() => {
+  setLocale('en');
+});
+
+describe('catalogs', () => {
+  it('zh-CN has exactly the English keys', () => {
+    expect(Object.keys(zhCN).sort()).toEqual([...keys].sort());
+  });
+
+  it.each(keys)('%s: both texts are non-empty with the same placeholders', (key) => {
+    const english = en[key];
+    const chinese = zhCN[key];
+    expect(english.trim()).not.toBe('');
+    expect(chinese.trim()).not.toBe('');
+    expect(placeholders(chinese)).toEqual(placeholders(english));
+  });
+
+  it('braces are only ever {name} placeholders (no typos like {count )', () => {
+    for (const text of [...Object.values(en), ...Object.values(zhCN)]) {
+      expect(text.replace(/\{\w+\}/g, '')).not.toMatch(/[{}]/);
+    }
+  });
+});
+
+describe('matchLocale', () => {
+  it.each([
+    [['zh-TW'], 'zh-CN'],
+    [['zh'], 'zh-CN'],
+    [['ZH-hans-CN'], 'zh-CN'],
+    [['fr', 'en-GB'], 'en'],
+    [['fr', 'zh-HK', 'en'], 'zh-CN'],
+    [['en-US', 'zh-CN'], 'en'],
+    [['fr', 'de'], 'en'],
+    [[], 'en'],
+  ] as const)('%j → %s', (tags, expected) => {
+    expect(matchLocale(tags)).toBe(expected);
+  });
+
+  it('only answers supported locales', () => {
+    expect(LOCALES).toContain(matchLocale(['ja']));
+  });
+});
+
+describe('t', () => {
+  it('reads the current catalog', () => {
+    expect(getLocale()).toBe('en');
+    expect(t('settings.title')).toBe(en['settings.title']);
+    setLocale('zh-CN');
+    expect(getLocale()).toBe('zh-CN');
+    expect(t('settings.title')).toBe(zhCN['settings.title']);
+  });
+
+  it('fills placeholders with strings and numbers', () => {
+    expect(t('settings.saved', { count: 12 })).toBe(en['settings.saved'].replace('{count}', '12'));
+    setLocale('zh-CN');
+    expect(t('settings.saved', { count: 3 })).toContain('3');
+    expect(t('settings.saved', { count: 3 })).not.toContain('{count}');
+  });
+
+  it('fills every occurrence and several names', () => {
+    const filled = t('message.usage', { prompt: 1, completion: 2, total: 3 });
+    expect(filled).toBe('1 prompt + 2 completion = 3 tokens');
+  });
+
+  it('leaves unknown placeholders as they are', () => {
+    expect(t('settings.saved', { other: 1 })).toBe(en['settings.saved']);
+    expect(t('message.usage', { prompt: 1 })).toBe(
+      '1 prompt + {completion} completion = {total} tokens',
+    );
+    expect(t('settings.saved')).toContain('{count}');
+  });
+
+  it('inserts values literally (no $& replacement patterns)', () => {
+    expect(t('sidebar.deleted', { title: '$& $1 {count}' })).toBe('Deleted “$& $1 {count}”.');
+  });
+});
+
+describe('formatNumber', () => {
+  it('groups digits for the current locale', () => {
+    expect(formatNumber(1234567)).toBe('1,234,567');
+    setLocale('zh-CN');
+    expect(formatNumber(1234567)).toBe('1,234,567');
+  });
+});
