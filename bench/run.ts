@@ -47,7 +47,14 @@ function firstLoadBytes(): number {
   return assets.reduce((sum, file) => sum + gzipSync(readFileSync(join('dist', file))).length, 0);
 }
 
+/**
+ * tsx compiles this file with esbuild's keepNames, which wraps named functions in a `__name()`
+ * helper that does not exist inside the page; functions passed to page.evaluate need a stand-in.
+ */
+const NAME_SHIM = 'globalThis.__name = (target) => target;';
+
 async function connect(page: Page, server: TestServer): Promise<void> {
+  await page.addInitScript(NAME_SHIM);
   await page.goto(APP_URL);
   await page.getByLabel('API key', { exact: true }).fill(TEST_API_KEY);
   await page.getByLabel('Base URL', { exact: true }).fill(server.url);

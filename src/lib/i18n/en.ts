@@ -5,7 +5,6 @@
  */
 export const en = {
   'app.name': 'Parley',
-  'app.tagline': 'Your key, your words, your browser.',
   'app.loading': 'Opening Parley…',
 
   'header.settings': 'Settings',
@@ -26,11 +25,8 @@ export const en = {
   'settings.save': 'Save',
   'settings.saving': 'Checking the key…',
   'settings.saveAnyway': 'Save anyway',
-  'settings.cancel': 'Cancel',
   'settings.close': 'Close',
   'settings.forgetKey': 'Forget key',
-  'settings.saved': 'Settings saved. The endpoint answered and lists {count} models.',
-  'settings.savedUnchecked': 'Settings saved without checking the key.',
   'settings.error.keyRequired': 'Enter your API key.',
   'settings.error.keySpaces':
     'The key contains spaces or line breaks. Paste it again without them.',
@@ -53,9 +49,7 @@ export const en = {
   'sidebar.noMatches': 'No conversation matches “{query}”.',
   'sidebar.rename': 'Rename',
   'sidebar.renameLabel': 'New title for “{title}”',
-  'sidebar.renameSave': 'Save title',
   'sidebar.delete': 'Delete',
-  'sidebar.actionsFor': 'Actions for “{title}”',
   'sidebar.deleted': 'Deleted “{title}”.',
   'sidebar.undo': 'Undo',
   'sidebar.toggle': 'Conversations list',

@@ -62,10 +62,12 @@ describe('t', () => {
   });
 
   it('fills placeholders with strings and numbers', () => {
-    expect(t('settings.saved', { count: 12 })).toBe(en['settings.saved'].replace('{count}', '12'));
+    expect(t('transcript.showEarlier', { count: 12 })).toBe(
+      en['transcript.showEarlier'].replace('{count}', '12'),
+    );
     setLocale('zh-CN');
-    expect(t('settings.saved', { count: 3 })).toContain('3');
-    expect(t('settings.saved', { count: 3 })).not.toContain('{count}');
+    expect(t('transcript.showEarlier', { count: 3 })).toContain('3');
+    expect(t('transcript.showEarlier', { count: 3 })).not.toContain('{count}');
   });
 
   it('fills every occurrence and several names', () => {
@@ -74,11 +76,11 @@ describe('t', () => {
   });
 
   it('leaves unknown placeholders as they are', () => {
-    expect(t('settings.saved', { other: 1 })).toBe(en['settings.saved']);
+    expect(t('transcript.showEarlier', { other: 1 })).toBe(en['transcript.showEarlier']);
     expect(t('message.usage', { prompt: 1 })).toBe(
       '1 prompt + {completion} completion = {total} tokens',
     );
-    expect(t('settings.saved')).toContain('{count}');
+    expect(t('transcript.showEarlier')).toContain('{count}');
   });
 
   it('inserts values literally (no $& replacement patterns)', () => {

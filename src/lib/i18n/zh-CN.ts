@@ -3,7 +3,6 @@ import type { MessageKey } from './en';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': 'Parley',
-  'app.tagline': '你的密钥，你的对话，只在你的浏览器里。',
   'app.loading': '正在打开 Parley…',
 
   'header.settings': '设置',
@@ -23,11 +22,8 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.save': '保存',
   'settings.saving': '正在验证密钥…',
   'settings.saveAnyway': '仍然保存',
-  'settings.cancel': '取消',
   'settings.close': '关闭',
   'settings.forgetKey': '删除密钥',
-  'settings.saved': '设置已保存。接口正常，共有 {count} 个模型。',
-  'settings.savedUnchecked': '设置已保存，未验证密钥。',
   'settings.error.keyRequired': '请输入 API 密钥。',
   'settings.error.keySpaces': '密钥中含有空格或换行，请重新粘贴。',
   'settings.error.urlInvalid': '请输入以 https:// 开头的完整地址（本机服务可用 http://）。',
@@ -45,9 +41,7 @@ export const zhCN: Record<MessageKey, string> = {
   'sidebar.noMatches': '没有与“{query}”匹配的对话。',
   'sidebar.rename': '重命名',
   'sidebar.renameLabel': '“{title}”的新标题',
-  'sidebar.renameSave': '保存标题',
   'sidebar.delete': '删除',
-  'sidebar.actionsFor': '“{title}”的操作',
   'sidebar.deleted': '已删除“{title}”。',
   'sidebar.undo': '撤销',
   'sidebar.toggle': '对话列表',
