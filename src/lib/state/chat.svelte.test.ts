@@ -12,68 +12,12 @@ import type { DeltaHandler, StreamResult } from '../api/stream';
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { ChatRequestBody } from '../domain/request';
 import type { Conversation, Message, Usage } from '../domain/types';
-import { ChatState, FLUSH_INTERVAL_MS, type MessageStore } from './chat.svelte';
-import { ConversationsState, type ConversationStore } from './conversations.svelte';
+import { ChatState, FLUSH_INTERVAL_MS } from './chat.svelte';
+import { ConversationsState } from './conversations.svelte';
+import { FakeDb } from './testing/fake-db';
 
 const SNAPSHOT = 'gpt-4o-mini-2024-07-18';
 const USAGE: Usage = { promptTokens: 20, completionTokens: 8, totalTokens: 28 };
-
-/** Map-backed storage. structuredClone on the way in, as IndexedDB does: a proxy would throw. */
-class FakeDb implements MessageStore, ConversationStore {
-  readonly messages = new Map<string, Message>();
-  readonly conversations = new Map<string, Conversation>();
-
-  listMessages = vi.fn((conversationId: string): Promise<Message[]> => {
-    const list = [...this.messages.values()]
-      .filter((m) => m.conversationId === conversationId)
-      .sort((a, b) => a.createdAt - b.createdAt);
-    return Promise.resolve(structuredClone(list));
-  });
-
-  putMessage = vi.fn((message: Message): Promise<void> => {
-    this.messages.set(message.id, structuredClone(message));
-    return Promise.resolve();
-  });
-
-  putMessages = vi.fn((messages: Message[], conversation?: Conversation): Promise<void> => {
-    for (const message of messages) this.messages.set(message.id, structuredClone(message));
-    if (conversation) this.conversations.set(conversation.id, structuredClone(conversation));
-    return Promise.resolve();
-  });
-
-  deleteMessages = vi.fn((ids: string[]): Promise<void> => {
-    for (const id of ids) this.messages.delete(id);
-    return Promise.resolve();
-  });
-
-  listConversations = vi.fn((): Promise<Conversation[]> =>
-    Promise.resolve(structuredClone([...this.conversations.values()])),
-  );
-
-  putConversation = vi.fn((conversation: Conversation): Promise<void> => {
-    this.conversations.set(conversation.id, structuredClone(conversation));
-    return Promise.resolve();
-  });
-
-  deleteConversation = vi.fn((id: string) => {
-    const conversation = this.conversations.get(id);
-    if (!conversation) return Promise.resolve(undefined);
-    const messages = this.messagesOf(id);
-    this.conversations.delete(id);
-    for (const message of messages) this.messages.delete(message.id);
-    return Promise.resolve({ conversation, messages });
-  });
-
-  restoreConversation = vi.fn((conversation: Conversation, messages: Message[]): Promise<void> => {
-    this.conversations.set(conversation.id, structuredClone(conversation));
-    for (const message of messages) this.messages.set(message.id, structuredClone(message));
-    return Promise.resolve();
-  });
-
-  messagesOf(conversationId: string): Message[] {
-    return [...this.messages.values()].filter((m) => m.conversationId === conversationId);
-  }
-}
 
 /** One streamChat call, driven by the test. Stopping resolves with the text so far. */
 interface StreamCall {

@@ -1,37 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Conversation, Message } from '../domain/types';
-import { ConversationsState, type ConversationStore } from './conversations.svelte';
-
-/** Map-backed ConversationStore; structuredClone on the way in, as IndexedDB does. */
-class FakeStore implements ConversationStore {
-  readonly conversations = new Map<string, Conversation>();
-  readonly messages = new Map<string, Message>();
-
-  listConversations = vi.fn((): Promise<Conversation[]> =>
-    Promise.resolve(structuredClone([...this.conversations.values()])),
-  );
-
-  putConversation = vi.fn((conversation: Conversation): Promise<void> => {
-    this.conversations.set(conversation.id, structuredClone(conversation));
-    return Promise.resolve();
-  });
-
-  deleteConversation = vi.fn((id: string) => {
-    const conversation = this.conversations.get(id);
-    if (!conversation) return Promise.resolve(undefined);
-    const messages = [...this.messages.values()].filter((m) => m.conversationId === id);
-    this.conversations.delete(id);
-    for (const message of messages) this.messages.delete(message.id);
-    return Promise.resolve({ conversation, messages });
-  });
-
-  restoreConversation = vi.fn((conversation: Conversation, messages: Message[]): Promise<void> => {
-    this.conversations.set(conversation.id, structuredClone(conversation));
-    for (const message of messages) this.messages.set(message.id, structuredClone(message));
-    return Promise.resolve();
-  });
-}
+import { ConversationsState } from './conversations.svelte';
+import { FakeDb as FakeStore } from './testing/fake-db';
 
 function conversation(id: string, updatedAt: number, title = `Title ${id}`): Conversation {
   return {
