@@ -10,6 +10,7 @@ const owners = [
   { lib: 'idb', folder: 'src/lib/storage' },
   { lib: 'marked', folder: 'src/lib/markdown' },
   { lib: 'dompurify', folder: 'src/lib/markdown' },
+  { lib: 'gpt-tokenizer', folder: 'src/lib/models' },
 ];
 
 /** A config that forbids importing the given libraries in the given files. */
