@@ -1,16 +1,17 @@
 /**
  * Every schema version gets a test here that builds the database exactly as that version left it,
- * with the raw IndexedDB API and literal names (never today's constants or migration code), fills
- * it, opens it with today's code and checks that every record survived. When version 2 comes,
- * copy the version-1 test: build version 1 by hand, open, expect the records in their new shape.
+ * with the raw IndexedDB API and literal names and records (never today's constants, fixtures or
+ * migration code), fills it, opens it with today's code and checks that every record survived.
+ * For version n+1: add `buildVersionN1`, make the fresh-install test expect it, and copy the
+ * newest upgrade test, starting from version n.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import type { Settings } from '../domain/types';
+import { DEFAULT_PARAMS, DEFAULT_SETTINGS } from '../domain/defaults';
 import { DB_VERSION } from './schema';
 import { openStore } from './store';
-import { conversation, message, openRaw, putRaw } from './test-fixtures';
+import { getAllRaw, openRaw, putRaw } from './test-fixtures';
 
 const NAME = 'parley-migration-test';
 
@@ -22,6 +23,12 @@ function buildVersion1(db: IDBDatabase): void {
     'conversationId',
   );
   db.createObjectStore('settings');
+}
+
+/** The version-2 schema, frozen: version 1 plus the person's presets. */
+function buildVersion2(db: IDBDatabase): void {
+  buildVersion1(db);
+  db.createObjectStore('presets', { keyPath: 'id' });
 }
 
 function describeSchema(db: IDBDatabase) {
@@ -37,63 +44,158 @@ function describeSchema(db: IDBDatabase) {
   });
 }
 
-describe('version 1', () => {
+async function schemaOf(factory: IDBFactory) {
+  const db = await openRaw(factory, NAME, 2);
+  const schema = describeSchema(db);
+  db.close();
+  return schema;
+}
+
+/** Records exactly as Parley 1 wrote them: params held only model, temperature and maxTokens. */
+const V1 = {
+  conversations: [
+    {
+      id: 'full',
+      title: 'Greetings',
+      isTitleCustom: true,
+      systemPrompt: 'Be brief.',
+      params: { model: 'gpt-4o', temperature: 0.5, maxTokens: 256 },
+      createdAt: 1,
+      updatedAt: 3,
+      currentLeafId: 'm2',
+    },
+    {
+      id: 'no-limit',
+      title: 'Open ended',
+      isTitleCustom: false,
+      systemPrompt: '',
+      params: { model: 'gpt-4o-mini', temperature: 1, maxTokens: null },
+      createdAt: 1,
+      updatedAt: 2,
+      currentLeafId: null,
+    },
+  ],
+  messages: [
+    {
+      id: 'm1',
+      conversationId: 'full',
+      parentId: null,
+      role: 'user',
+      content: 'Hello',
+      status: 'complete',
+      createdAt: 1,
+      updatedAt: 1,
+    },
+    {
+      id: 'm2',
+      conversationId: 'full',
+      parentId: 'm1',
+      role: 'assistant',
+      content: 'Hi.',
+      status: 'complete',
+      createdAt: 2,
+      updatedAt: 2,
+      model: 'gpt-4o-2024-08-06',
+      finishReason: 'length',
+      usage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 },
+    },
+    {
+      id: 'm3',
+      conversationId: 'no-limit',
+      parentId: null,
+      role: 'assistant',
+      content: '',
+      status: 'error',
+      createdAt: 2,
+      updatedAt: 2,
+      error: { kind: 'rate_limit', detail: 'Slow down', status: 429, retryAfterSeconds: 20 },
+    },
+  ],
+  settings: { apiKey: 'sk-old', baseUrl: 'https://example.test/v1', locale: 'zh-CN' },
+} as const;
+
+describe('version 2', () => {
   it('is what a fresh install builds', async () => {
     const fresh = new IDBFactory();
     (await openStore({ name: NAME, indexedDB: fresh })).close();
     const byHand = new IDBFactory();
+    (await openRaw(byHand, NAME, 2, buildVersion2)).close();
 
-    const built = await openRaw(fresh, NAME, 1);
-    const expected = await openRaw(byHand, NAME, 1, buildVersion1);
-
-    expect(describeSchema(built)).toEqual(describeSchema(expected));
-    built.close();
-    expected.close();
+    expect(await schemaOf(fresh)).toEqual(await schemaOf(byHand));
   });
 
-  it('opens with today’s code with every record intact', async () => {
+  it('is what an upgraded version-1 database has', async () => {
+    const upgraded = new IDBFactory();
+    (await openRaw(upgraded, NAME, 1, buildVersion1)).close();
+    (await openStore({ name: NAME, indexedDB: upgraded })).close();
+    const byHand = new IDBFactory();
+    (await openRaw(byHand, NAME, 2, buildVersion2)).close();
+
+    expect(await schemaOf(upgraded)).toEqual(await schemaOf(byHand));
+  });
+});
+
+describe('version 1 → 2', () => {
+  async function upgradedFromVersion1() {
     const factory = new IDBFactory();
     const db = await openRaw(factory, NAME, 1, buildVersion1);
-    const full = conversation({ id: 'full', updatedAt: 3 });
-    const partial = { id: 'partial', title: 'Partial', createdAt: 1, updatedAt: 2, pinned: true };
-    const messages = [
-      message({ id: 'm1', conversationId: 'full', createdAt: 1 }),
-      message({
-        id: 'm2',
-        conversationId: 'full',
-        parentId: 'm1',
-        role: 'assistant',
-        createdAt: 2,
-        model: 'gpt-4o',
-        finishReason: 'length',
-        usage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 },
-      }),
-    ];
-    const settings: Settings = {
-      apiKey: 'sk-old',
-      baseUrl: 'https://example.test/v1',
-      locale: 'en',
-    };
-    await putRaw(db, 'conversations', [{ value: full }, { value: partial }]);
+    await putRaw(
+      db,
+      'conversations',
+      V1.conversations.map((value) => ({ value })),
+    );
     await putRaw(
       db,
       'messages',
-      messages.map((value) => ({ value })),
+      V1.messages.map((value) => ({ value })),
     );
-    await putRaw(db, 'settings', [{ value: settings, key: 'settings' }]);
+    await putRaw(db, 'settings', [{ value: V1.settings, key: 'settings' }]);
     db.close();
+    return { factory, store: await openStore({ name: NAME, indexedDB: factory }) };
+  }
 
-    const store = await openStore({ name: NAME, indexedDB: factory });
+  it('reads every record intact, in today’s shape', async () => {
+    const { store } = await upgradedFromVersion1();
 
-    const [first, second] = await store.listConversations();
-    expect(first).toEqual(full);
-    expect(second).toMatchObject(partial);
-    expect(await store.listMessages('full')).toEqual(messages);
-    expect(await store.getSettings()).toEqual(settings);
+    expect(await store.listConversations()).toEqual(
+      V1.conversations.map((c) => ({
+        ...c,
+        params: { ...DEFAULT_PARAMS, ...c.params },
+        presetId: null,
+      })),
+    );
+    expect(await store.listMessages('full')).toEqual([V1.messages[0], V1.messages[1]]);
+    expect(await store.listMessages('no-limit')).toEqual([V1.messages[2]]);
+    expect(await store.getSettings()).toEqual({ ...DEFAULT_SETTINGS, ...V1.settings });
     store.close();
+  });
+
+  it('starts with an empty presets store that takes writes', async () => {
+    const { store } = await upgradedFromVersion1();
+    expect(await store.listPresets()).toEqual([]);
+    const preset = {
+      id: 'p',
+      name: 'Mine',
+      params: { temperature: 0 },
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await store.putPreset(preset);
+    expect(await store.listPresets()).toEqual([preset]);
+    store.close();
+  });
+
+  it('leaves the records on disk untouched (normalising happens on read)', async () => {
+    const { factory, store } = await upgradedFromVersion1();
+    store.close();
+    const db = await openRaw(factory, NAME, 2);
+    expect(await getAllRaw(db, 'conversations')).toEqual(V1.conversations);
+    expect(await getAllRaw(db, 'messages')).toEqual(V1.messages);
+    expect(await getAllRaw(db, 'settings')).toEqual([V1.settings]);
+    db.close();
   });
 });
 
 it('DB_VERSION has a migration test above for every version', () => {
-  expect(DB_VERSION).toBe(1);
+  expect(DB_VERSION).toBe(2);
 });

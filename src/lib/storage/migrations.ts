@@ -13,6 +13,7 @@ import type { IDBPDatabase } from 'idb';
 
 export function migrate(db: IDBPDatabase, oldVersion: number): void {
   if (oldVersion < 1) createVersion1(db);
+  if (oldVersion < 2) createVersion2(db);
 }
 
 /** Version 1: conversations, messages (one record each), and the settings record. */
@@ -22,4 +23,9 @@ function createVersion1(db: IDBPDatabase): void {
   const messages = db.createObjectStore('messages', { keyPath: 'id' });
   messages.createIndex('by-conversation', 'conversationId');
   db.createObjectStore('settings');
+}
+
+/** Version 2: the person's presets, one record each. Existing records need no change. */
+function createVersion2(db: IDBPDatabase): void {
+  db.createObjectStore('presets', { keyPath: 'id' });
 }

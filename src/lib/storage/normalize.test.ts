@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Settings } from '../domain/types';
-import { normalizeConversation, normalizeMessage, normalizeSettings } from './normalize';
-import { conversation, message } from './test-fixtures';
+import {
+  normalizeConversation,
+  normalizeMessage,
+  normalizePreset,
+  normalizeSettings,
+} from './normalize';
+import { conversation, message, params, preset } from './test-fixtures';
 
 describe('normalizeConversation', () => {
   it('leaves a complete record as it is', () => {
@@ -20,18 +25,82 @@ describe('normalizeConversation', () => {
       createdAt: 5,
       updatedAt: 5,
       currentLeafId: null,
+      presetId: null,
     });
   });
 
   it('fills missing params fields and replaces mistyped ones', () => {
     const normalized = normalizeConversation({ id: 'c', params: { model: '', temperature: '1' } });
     expect(normalized.params).toEqual(DEFAULT_PARAMS);
-    expect(normalizeConversation({ id: 'c', params: { model: 'o3' } }).params.model).toBe('o3');
+    expect(normalizeConversation({ id: 'c', params: { model: 'o3' } }).params).toEqual({
+      ...DEFAULT_PARAMS,
+      model: 'o3',
+    });
+  });
+
+  it('reads version-1 params (model, temperature, maxTokens only) with defaults for the rest', () => {
+    const stored = { id: 'c', params: { model: 'gpt-4o', temperature: 0.3, maxTokens: 100 } };
+    expect(normalizeConversation(stored).params).toEqual({
+      ...DEFAULT_PARAMS,
+      model: 'gpt-4o',
+      temperature: 0.3,
+      maxTokens: 100,
+    });
+  });
+
+  it('replaces every mistyped parameter with its default', () => {
+    const mistyped = {
+      model: 7,
+      temperature: Number.NaN,
+      maxTokens: 1.5,
+      topP: '0.9',
+      n: 0,
+      stop: ['END', 3],
+      presencePenalty: Infinity,
+      frequencyPenalty: {},
+      seed: 0.5,
+      responseFormat: 'yaml',
+      reasoningEffort: 'extreme',
+      contextWindow: -1,
+    };
+    expect(normalizeConversation({ id: 'c', params: mistyped }).params).toEqual(DEFAULT_PARAMS);
+  });
+
+  it('keeps null where a parameter may be left out of the request', () => {
+    const nulls = params({
+      maxTokens: null,
+      topP: null,
+      presencePenalty: null,
+      frequencyPenalty: null,
+      seed: null,
+      reasoningEffort: null,
+      contextWindow: null,
+    });
+    expect(normalizeConversation(conversation({ params: nulls })).params).toEqual(nulls);
+  });
+
+  it('never shares the default stop array between records', () => {
+    const a = normalizeConversation({ id: 'a' });
+    const b = normalizeConversation({ id: 'b' });
+    expect(a.params.stop).not.toBe(b.params.stop);
+    expect(a.params.stop).not.toBe(DEFAULT_PARAMS.stop);
   });
 
   it('keeps fields it does not know, at the top level and in params', () => {
-    const stored = { ...conversation(), folder: 'work', params: { ...DEFAULT_PARAMS, topP: 0.9 } };
-    expect(normalizeConversation(stored)).toMatchObject({ folder: 'work', params: { topP: 0.9 } });
+    const stored = {
+      ...conversation(),
+      folder: 'work',
+      params: { ...params(), logitBias: { 1: 2 } },
+    };
+    expect(normalizeConversation(stored)).toMatchObject({
+      folder: 'work',
+      params: { logitBias: { 1: 2 } },
+    });
+  });
+
+  it('reads an empty or mistyped presetId as no preset', () => {
+    expect(normalizeConversation({ ...conversation(), presetId: '' }).presetId).toBeNull();
+    expect(normalizeConversation({ ...conversation(), presetId: 3 }).presetId).toBeNull();
   });
 
   it('dates a record without createdAt from its updatedAt', () => {
@@ -46,6 +115,10 @@ describe('normalizeMessage', () => {
       role: 'assistant',
       model: 'gpt-4o',
       finishReason: null,
+      stopSequences: ['END'],
+      matchedStop: 'END',
+      choiceIndex: 0,
+      choiceCount: 2,
       usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
       error: { kind: 'rate_limit', detail: 'slow down', status: 429 },
       status: 'error',
@@ -68,8 +141,26 @@ describe('normalizeMessage', () => {
   });
 
   it('keeps absent optional fields absent and drops mistyped ones', () => {
-    const normalized = normalizeMessage({ ...message(), model: 42, usage: 'lots', error: null });
-    for (const field of ['model', 'finishReason', 'usage', 'error']) {
+    const normalized = normalizeMessage({
+      ...message(),
+      model: 42,
+      stopSequences: 'END',
+      matchedStop: null,
+      choiceIndex: -1,
+      choiceCount: 0,
+      usage: 'lots',
+      error: null,
+    });
+    for (const field of [
+      'model',
+      'finishReason',
+      'stopSequences',
+      'matchedStop',
+      'choiceIndex',
+      'choiceCount',
+      'usage',
+      'error',
+    ]) {
       expect(normalized).not.toHaveProperty(field);
     }
   });
@@ -124,15 +215,75 @@ describe('normalizeSettings', () => {
       apiKey: 'sk-test',
       baseUrl: 'http://localhost:1234/v1',
       locale: 'zh-CN',
+      organization: 'org-1',
+      project: 'proj_1',
+      defaultPresetId: 'builtin:precise',
     };
     expect(normalizeSettings(complete)).toEqual(complete);
   });
 
+  it('reads version-1 settings with the new fields at their defaults', () => {
+    const v1 = { apiKey: 'sk-test', baseUrl: 'http://localhost:1234/v1', locale: 'en' };
+    expect(normalizeSettings(v1)).toEqual({ ...DEFAULT_SETTINGS, ...v1 });
+  });
+
   it('replaces invalid values and keeps unknown fields', () => {
-    const stored = { apiKey: 5, baseUrl: '', locale: 'fr', theme: 'dark' };
+    const stored = {
+      apiKey: 5,
+      baseUrl: '',
+      locale: 'fr',
+      organization: '',
+      project: 7,
+      defaultPresetId: false,
+      theme: 'dark',
+    };
     expect(normalizeSettings(stored)).toEqual({
       ...DEFAULT_SETTINGS,
       theme: 'dark',
     });
+  });
+});
+
+describe('normalizePreset', () => {
+  it('leaves a complete record as it is', () => {
+    const complete = preset();
+    expect(normalizePreset(complete)).toEqual(complete);
+  });
+
+  it('keeps only the parameters a preset sets, and no system prompt when it sets none', () => {
+    const partial = {
+      id: 'p',
+      name: 'Cold',
+      params: { temperature: 0.2, maxTokens: null },
+      createdAt: 1,
+      updatedAt: 2,
+    };
+    expect(normalizePreset(partial)).toEqual(partial);
+  });
+
+  it('drops mistyped parameters instead of filling in values the preset never set', () => {
+    const normalized = normalizePreset({
+      id: 'p',
+      name: 'Odd',
+      params: { temperature: 'hot', maxTokens: 0, stop: [1], topP: 0.5 },
+      systemPrompt: 5,
+    });
+    expect(normalized.params).toEqual({ topP: 0.5 });
+    expect(normalized).not.toHaveProperty('systemPrompt');
+  });
+
+  it('fills missing fields and keeps unknown ones, at the top level and in params', () => {
+    const stored = { id: 'p', updatedAt: 4, params: 'x', icon: '🧊' };
+    const normalized = normalizePreset(stored);
+    expect(normalized).toEqual({
+      id: 'p',
+      name: '',
+      params: {},
+      createdAt: 4,
+      updatedAt: 4,
+      icon: '🧊',
+    });
+    const future = normalizePreset({ ...preset(), params: { verbosity: 'low' } });
+    expect(future.params).toEqual({ verbosity: 'low' });
   });
 });

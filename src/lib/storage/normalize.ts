@@ -15,12 +15,15 @@ import type {
   Message,
   MessageError,
   MessageStatus,
+  Preset,
+  ReasoningEffort,
+  ResponseFormat,
   Role,
   Settings,
   Usage,
 } from '../domain/types';
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
-import type { StoredConversation, StoredMessage, StoredSettings } from './schema';
+import type { StoredConversation, StoredMessage, StoredPreset, StoredSettings } from './schema';
 
 // The closed unions of types.ts as lookup tables. `satisfies Record<Union, true>` stops compiling
 // when a union gains or loses a member, so these cannot drift from the types.
@@ -46,6 +49,36 @@ const API_ERROR_KINDS = {
   aborted: true,
 } satisfies Record<ApiErrorKind, true>;
 const LOCALES = { en: true, 'zh-CN': true } satisfies Record<Locale, true>;
+const RESPONSE_FORMATS = { text: true, json_object: true } satisfies Record<ResponseFormat, true>;
+const REASONING_EFFORTS = {
+  minimal: true,
+  low: true,
+  medium: true,
+  high: true,
+} satisfies Record<ReasoningEffort, true>;
+
+type Reader<T> = (value: unknown) => T | undefined;
+
+/**
+ * One reader per parameter: the value if it has the right type, else `undefined`. Ranges are not
+ * checked here: an out-of-range value (imported, or from a newer version with wider limits) is
+ * kept, and the parameters form flags it before anything is sent. Typed as a mapped type, so a
+ * parameter added to ChatParams does not compile until it has a reader.
+ */
+const PARAM_READERS: { [K in keyof ChatParams]-?: Reader<ChatParams[K]> } = {
+  model: nonEmptyString,
+  temperature: finite,
+  maxTokens: nullable(positiveInteger),
+  topP: nullable(finite),
+  n: positiveInteger,
+  stop: strings,
+  presencePenalty: nullable(finite),
+  frequencyPenalty: nullable(finite),
+  seed: nullable(safeInteger),
+  responseFormat: (value) => member(RESPONSE_FORMATS, value),
+  reasoningEffort: nullable((value) => member(REASONING_EFFORTS, value)),
+  contextWindow: nullable(positiveInteger),
+};
 
 /** An error kind this version does not know (written by a newer Parley) reads as this one. */
 const FALLBACK_ERROR_KIND: ApiErrorKind = 'server';
@@ -61,11 +94,22 @@ export function normalizeConversation(stored: StoredConversation): Conversation 
     createdAt,
     updatedAt: finite(stored.updatedAt) ?? createdAt,
     currentLeafId: string(stored.currentLeafId) ?? null,
+    presetId: nonEmptyString(stored.presetId) ?? null,
   };
 }
 
 export function normalizeMessage(stored: StoredMessage): Message {
-  const { model, finishReason, usage, error, ...rest } = stored;
+  const {
+    model,
+    finishReason,
+    stopSequences,
+    matchedStop,
+    choiceIndex,
+    choiceCount,
+    usage,
+    error,
+    ...rest
+  } = stored;
   const createdAt = finite(stored.createdAt) ?? 0;
   const message: Message = {
     ...rest,
@@ -82,6 +126,14 @@ export function normalizeMessage(stored: StoredMessage): Message {
   if (validModel !== undefined) message.model = validModel;
   if (typeof finishReason === 'string' || finishReason === null)
     message.finishReason = finishReason;
+  const validStops = strings(stopSequences);
+  if (validStops !== undefined) message.stopSequences = validStops;
+  const validMatch = string(matchedStop);
+  if (validMatch !== undefined) message.matchedStop = validMatch;
+  const validIndex = safeInteger(choiceIndex);
+  if (validIndex !== undefined && validIndex >= 0) message.choiceIndex = validIndex;
+  const validCount = positiveInteger(choiceCount);
+  if (validCount !== undefined) message.choiceCount = validCount;
   const validUsage = normalizeUsage(usage);
   if (validUsage) message.usage = validUsage;
   const validError = normalizeError(error);
@@ -95,17 +147,50 @@ export function normalizeSettings(stored: StoredSettings = {}): Settings {
     apiKey: string(stored.apiKey) ?? DEFAULT_SETTINGS.apiKey,
     baseUrl: nonEmptyString(stored.baseUrl) ?? DEFAULT_SETTINGS.baseUrl,
     locale: member(LOCALES, stored.locale) ?? DEFAULT_SETTINGS.locale,
+    organization: nonEmptyString(stored.organization) ?? DEFAULT_SETTINGS.organization,
+    project: nonEmptyString(stored.project) ?? DEFAULT_SETTINGS.project,
+    defaultPresetId: nonEmptyString(stored.defaultPresetId) ?? DEFAULT_SETTINGS.defaultPresetId,
   };
 }
 
-function normalizeParams(value: unknown): ChatParams {
-  const params = object(value) ?? {};
-  return {
-    ...params,
-    model: nonEmptyString(params.model) ?? DEFAULT_PARAMS.model,
-    temperature: finite(params.temperature) ?? DEFAULT_PARAMS.temperature,
-    maxTokens: finite(params.maxTokens) ?? DEFAULT_PARAMS.maxTokens,
+/**
+ * A preset holds only the parameters it sets, so a mistyped one is dropped (the preset then
+ * leaves that parameter alone) rather than replaced by a default it never set.
+ */
+export function normalizePreset(stored: StoredPreset): Preset {
+  const { systemPrompt, ...rest } = stored;
+  const createdAt = finite(stored.createdAt) ?? finite(stored.updatedAt) ?? 0;
+  const preset: Preset = {
+    ...rest,
+    name: string(stored.name) ?? '',
+    params: normalizePartialParams(stored.params),
+    createdAt,
+    updatedAt: finite(stored.updatedAt) ?? createdAt,
   };
+  const validPrompt = string(systemPrompt);
+  if (validPrompt !== undefined) preset.systemPrompt = validPrompt;
+  return preset;
+}
+
+function normalizeParams(value: unknown): ChatParams {
+  // The defaults' `stop` array is copied: a shared array would let one record's edit leak into all.
+  return { ...DEFAULT_PARAMS, stop: [...DEFAULT_PARAMS.stop], ...normalizePartialParams(value) };
+}
+
+/** Known parameters that read as valid, plus unknown fields as they are; the rest is dropped. */
+function normalizePartialParams(value: unknown): Partial<ChatParams> {
+  const entries = Object.entries(object(value) ?? {}).flatMap(
+    ([key, field]): [string, unknown][] => {
+      if (!isParamKey(key)) return [[key, field]];
+      const read = PARAM_READERS[key](field);
+      return read === undefined ? [] : [[key, read]];
+    },
+  );
+  return Object.fromEntries(entries);
+}
+
+function isParamKey(key: string): key is keyof ChatParams {
+  return Object.hasOwn(PARAM_READERS, key);
 }
 
 function normalizeUsage(value: unknown): Usage | undefined {
@@ -146,6 +231,27 @@ function nonEmptyString(value: unknown): string | undefined {
 
 function finite(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function safeInteger(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) ? (value as number) : undefined;
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  const integer = safeInteger(value);
+  return integer !== undefined && integer >= 1 ? integer : undefined;
+}
+
+/** A copy of an array of strings; anything else (or an array holding non-strings) is invalid. */
+function strings(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? [...value]
+    : undefined;
+}
+
+/** `read`, but `null` is a valid value too (a parameter left out of the request). */
+function nullable<T>(read: Reader<T>): Reader<T | null> {
+  return (value) => (value === null ? null : read(value));
 }
 
 function boolean(value: unknown): boolean | undefined {

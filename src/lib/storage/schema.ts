@@ -4,19 +4,20 @@
  * `unknown` until `normalize.ts` has read it.
  */
 import type { DBSchema } from 'idb';
-import type { Conversation, Message, Settings } from '../domain/types';
+import type { Conversation, Message, Preset, Settings } from '../domain/types';
 
 // Changing any name below needs a migration (migrations.ts) and a DB_VERSION bump: existing
 // databases keep the old names, and reading a store that does not exist throws NotFoundError.
 // (A new DB_NAME starts an empty database: the old one must be copied over, or data is stranded.)
 export const DB_NAME = 'parley';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export const CONVERSATIONS = 'conversations';
 export const CONVERSATIONS_BY_UPDATED_AT = 'by-updatedAt';
 export const MESSAGES = 'messages';
 export const MESSAGES_BY_CONVERSATION = 'by-conversation';
 export const SETTINGS = 'settings';
+export const PRESETS = 'presets';
 /**
  * Settings live in ONE record under this key, not one record per setting: they are few, read
  * together at start-up and saved together by the settings form, so a single get/put is atomic
@@ -28,6 +29,7 @@ export const SETTINGS_KEY = 'settings';
 export type Stored<T> = { readonly [K in keyof T]?: unknown } & { readonly id: string };
 export type StoredConversation = Stored<Conversation>;
 export type StoredMessage = Stored<Message>;
+export type StoredPreset = Stored<Preset>;
 export type StoredSettings = { readonly [K in keyof Settings]?: unknown };
 
 export interface ParleyDB extends DBSchema {
@@ -44,5 +46,10 @@ export interface ParleyDB extends DBSchema {
   [SETTINGS]: {
     key: typeof SETTINGS_KEY;
     value: StoredSettings;
+  };
+  /** The person's own presets; the built-in ones are code (domain/presets.ts), never stored. */
+  [PRESETS]: {
+    key: string;
+    value: StoredPreset;
   };
 }

@@ -2,12 +2,12 @@ import 'fake-indexeddb/auto';
 import { IDBFactory, forceCloseDatabase } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../domain/defaults';
-import type { Message } from '../domain/types';
+import type { Message, Preset } from '../domain/types';
 import { StorageError } from './errors';
-import { CONVERSATIONS, MESSAGES } from './schema';
+import { CONVERSATIONS, DB_VERSION, MESSAGES, PRESETS } from './schema';
 import { openStore } from './store';
 import type { ParleyStore } from './store';
-import { conversation, getAllRaw, message, openRaw, putRaw } from './test-fixtures';
+import { conversation, getAllRaw, message, openRaw, preset, putRaw } from './test-fixtures';
 
 const NAME = 'parley-test';
 
@@ -27,7 +27,7 @@ afterEach(() => {
 
 /** A second, raw connection to the same database, for looking behind the store's back. */
 function openSameDatabase(): Promise<IDBDatabase> {
-  return openRaw(factory, NAME, 1);
+  return openRaw(factory, NAME, DB_VERSION);
 }
 
 /**
@@ -133,6 +133,10 @@ describe('messages', () => {
       role: 'assistant',
       model: 'gpt-4o',
       finishReason: 'stop',
+      stopSequences: ['END'],
+      matchedStop: 'END',
+      choiceIndex: 1,
+      choiceCount: 3,
       usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
       error: { kind: 'server', detail: 'oops', status: 500 },
       status: 'error',
@@ -229,9 +233,58 @@ describe('settings', () => {
       apiKey: 'sk-test',
       baseUrl: 'http://localhost:8080/v1',
       locale: 'en' as const,
+      organization: 'org-1',
+      project: 'proj_1',
+      defaultPresetId: 'p1',
     };
     await store.putSettings(settings);
     expect(await store.getSettings()).toEqual(settings);
+  });
+});
+
+describe('presets', () => {
+  it('starts with none: built-in presets are code, not records', async () => {
+    expect(await store.listPresets()).toEqual([]);
+  });
+
+  it('round-trips presets, full and partial', async () => {
+    const full = preset();
+    const partial: Preset = {
+      id: 'p2',
+      name: 'Cold',
+      params: { temperature: 0.2 },
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await store.putPreset(full);
+    await store.putPreset(partial);
+    const listed = await store.listPresets();
+    expect(listed).toHaveLength(2);
+    expect(listed).toEqual(expect.arrayContaining([full, partial]));
+  });
+
+  it('overwrites a preset on put and deletes only the one named', async () => {
+    await store.putPreset(preset({ id: 'a' }));
+    await store.putPreset(preset({ id: 'b' }));
+    await store.putPreset(preset({ id: 'a', name: 'Renamed' }));
+    await store.deletePreset('b');
+    await store.deletePreset('never-existed');
+    expect(await store.listPresets()).toEqual([preset({ id: 'a', name: 'Renamed' })]);
+  });
+
+  it('normalises what is on disk', async () => {
+    const raw = await openSameDatabase();
+    await putRaw(raw, PRESETS, [{ value: { id: 'odd', params: { temperature: 'hot', n: 3 } } }]);
+    raw.close();
+    expect(await store.listPresets()).toEqual([
+      { id: 'odd', name: '', params: { n: 3 }, createdAt: 0, updatedAt: 0 },
+    ]);
+  });
+
+  it('stores a Svelte-like proxy as a plain object', async () => {
+    const p = preset();
+    await store.putPreset(new Proxy({ ...p, params: new Proxy({ ...p.params }, {}) }, {}));
+    expect(await store.listPresets()).toEqual([p]);
   });
 });
 
@@ -241,7 +294,7 @@ describe('connection', () => {
     store.close();
     store = await openStore({ name: NAME, indexedDB: factory, onVersionChange });
 
-    const newer = await openRaw(factory, NAME, 2);
+    const newer = await openRaw(factory, NAME, DB_VERSION + 1);
     newer.close();
 
     expect(onVersionChange).toHaveBeenCalledOnce();
@@ -250,7 +303,7 @@ describe('connection', () => {
 
   it('rejects as blocked when the database on disk is newer than this code', async () => {
     const future = new IDBFactory();
-    (await openRaw(future, NAME, 2)).close();
+    (await openRaw(future, NAME, DB_VERSION + 1)).close();
     await expectStorageError(openStore({ name: NAME, indexedDB: future }), 'blocked');
   });
 
@@ -274,5 +327,7 @@ describe('connection', () => {
     store.close();
     await expectStorageError(store.getSettings(), 'unavailable');
     await expectStorageError(store.putMessage(message()), 'unavailable');
+    await expectStorageError(store.listPresets(), 'unavailable');
+    await expectStorageError(store.putPreset(preset()), 'unavailable');
   });
 });

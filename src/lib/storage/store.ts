@@ -1,20 +1,26 @@
 /**
- * The storage API the rest of Parley uses: conversations, messages and settings, each call its
- * own transaction. Writes resolve once committed. Every method rejects only with a StorageError,
+ * The storage API the rest of Parley uses: conversations, messages, settings and presets, each
+ * call its own transaction. Writes resolve once committed. Every method rejects only with a StorageError,
  * so the UI can say "Storage is full" rather than crash. Reads are normalised (normalize.ts);
  * writes are plain copies (plain.ts).
  */
 import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
-import type { Conversation, Message, Settings } from '../domain/types';
+import type { Conversation, Message, Preset, Settings } from '../domain/types';
 import { openConnection } from './connection';
 import { StorageError, toStorageError } from './errors';
-import { normalizeConversation, normalizeMessage, normalizeSettings } from './normalize';
+import {
+  normalizeConversation,
+  normalizeMessage,
+  normalizePreset,
+  normalizeSettings,
+} from './normalize';
 import { toPlain } from './plain';
 import {
   CONVERSATIONS,
   DB_NAME,
   MESSAGES,
   MESSAGES_BY_CONVERSATION,
+  PRESETS,
   SETTINGS,
   SETTINGS_KEY,
 } from './schema';
@@ -47,6 +53,11 @@ export interface ParleyStore {
   /** Normalised with DEFAULT_SETTINGS: a fresh database reads as the defaults. */
   getSettings(): Promise<Settings>;
   putSettings(settings: Settings): Promise<void>;
+  /** The person's own presets, normalised, in no particular order (state sorts them by name). */
+  listPresets(): Promise<Preset[]>;
+  putPreset(preset: Preset): Promise<void>;
+  /** Deleting a preset that does not exist does nothing. */
+  deletePreset(id: string): Promise<void>;
   close(): void;
 }
 
@@ -194,6 +205,22 @@ class IdbStore implements ParleyStore {
   putSettings(settings: Settings): Promise<void> {
     return this.#write([SETTINGS], (tx) => {
       issue(tx.objectStore(SETTINGS).put(toPlain(settings), SETTINGS_KEY));
+    });
+  }
+
+  listPresets(): Promise<Preset[]> {
+    return this.#use(async (db) => (await db.getAll(PRESETS)).map(normalizePreset));
+  }
+
+  putPreset(preset: Preset): Promise<void> {
+    return this.#write([PRESETS], (tx) => {
+      issue(tx.objectStore(PRESETS).put(toPlain(preset)));
+    });
+  }
+
+  deletePreset(id: string): Promise<void> {
+    return this.#write([PRESETS], (tx) => {
+      issue(tx.objectStore(PRESETS).delete(id));
     });
   }
 

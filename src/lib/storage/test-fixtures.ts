@@ -2,7 +2,26 @@
  * Test support: records with every field set, and the raw IndexedDB API (no idb) for building
  * databases by hand the way an older Parley left them.
  */
-import type { Conversation, Message } from '../domain/types';
+import type { ChatParams, Conversation, Message, Preset } from '../domain/types';
+
+/** Every parameter set, none to its default, so a normaliser that resets one is caught. */
+export function params(overrides: Partial<ChatParams> = {}): ChatParams {
+  return {
+    model: 'gpt-4o',
+    temperature: 0.5,
+    maxTokens: 256,
+    topP: 0.9,
+    n: 2,
+    stop: ['END', '\n\n'],
+    presencePenalty: 0.5,
+    frequencyPenalty: -0.5,
+    seed: 42,
+    responseFormat: 'json_object',
+    reasoningEffort: 'low',
+    contextWindow: 128_000,
+    ...overrides,
+  };
+}
 
 export function conversation(overrides: Partial<Conversation> = {}): Conversation {
   return {
@@ -10,10 +29,23 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     title: 'Greetings',
     isTitleCustom: false,
     systemPrompt: 'Be brief.',
-    params: { model: 'gpt-4o', temperature: 0.5, maxTokens: 256 },
+    params: params(),
     createdAt: 1_000,
     updatedAt: 2_000,
     currentLeafId: null,
+    presetId: 'p1',
+    ...overrides,
+  };
+}
+
+export function preset(overrides: Partial<Preset> = {}): Preset {
+  return {
+    id: 'p1',
+    name: 'Terse',
+    params: params(),
+    systemPrompt: 'Answer in one line.',
+    createdAt: 1_000,
+    updatedAt: 2_000,
     ...overrides,
   };
 }
