@@ -113,7 +113,6 @@ test.describe('chatting', () => {
     connect,
   }) => {
     await connect();
-    await page.getByText('System prompt').first().click();
     const prompt = page.getByRole('textbox', { name: 'System prompt', exact: true });
     await expect(prompt).toHaveValue('You are a helpful assistant.');
     await prompt.fill('Answer like a pirate.');
@@ -126,7 +125,6 @@ test.describe('chatting', () => {
       ],
     });
     await page.reload();
-    await page.getByText('System prompt').first().click();
     await expect(page.getByRole('textbox', { name: 'System prompt', exact: true })).toHaveValue(
       'Answer like a pirate.',
     );

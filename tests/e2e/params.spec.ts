@@ -65,8 +65,6 @@ test.describe('parameters: what is shown is what is sent', () => {
 
   test('the Model box suggests the models the endpoint lists', async ({ page, connect }) => {
     await connect();
-    const options = page.locator('datalist option');
-    await expect(options.filter({ has: page.locator('[value="gpt-4.1-mini"]') })).toHaveCount(0);
     await expect(page.locator('datalist option[value="gpt-4.1-mini"]')).toHaveCount(1);
   });
 });

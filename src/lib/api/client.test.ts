@@ -12,7 +12,9 @@ import {
 } from '../../../tests/support/server';
 import { LONG_MARKDOWN, plainReply } from '../../../tests/support/scenarios';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
-import type { ApiErrorKind, Message } from '../domain/types';
+import { DEFAULT_PARAMS } from '../domain/defaults';
+import type { ApiErrorKind, ChatParams, Message } from '../domain/types';
+import type { ModelInfo } from '../models/types';
 import { createChatApi, type ChatApi } from './client';
 import { ApiError } from './errors';
 
@@ -37,7 +39,22 @@ function api(apiKey = TEST_API_KEY, baseUrl = server.url): Promise<ChatApi> {
   return createChatApi({ apiKey, baseUrl });
 }
 
-function body(text: string, model = MODEL): ChatRequestBody {
+/** gpt-4o-mini as the catalog describes it (hand-made: the tests pin the request shape). */
+const INFO: ModelInfo = {
+  id: MODEL,
+  contextWindow: 128_000,
+  maxOutputTokens: 16_384,
+  price: null,
+  isReasoning: false,
+  unsupported: ['reasoning_effort'],
+  usesMaxCompletionTokens: false,
+  supportsReasoningEffort: false,
+  supportsJsonObject: true,
+  supportsSystemMessage: true,
+  source: 'catalog',
+};
+
+function body(text: string, model = MODEL, params: Partial<ChatParams> = {}): ChatRequestBody {
   const user: Message = {
     id: 'u1',
     conversationId: 'c1',
@@ -48,7 +65,7 @@ function body(text: string, model = MODEL): ChatRequestBody {
     createdAt: 1,
     updatedAt: 1,
   };
-  return buildChatRequest('You are terse.', { model, temperature: 1, maxTokens: null }, [user]);
+  return buildChatRequest('You are terse.', { ...DEFAULT_PARAMS, model, ...params }, [user], INFO);
 }
 
 /** Streams `text` under `scenario`, collecting what onDelta delivered. */
@@ -157,6 +174,79 @@ describe('streamChat', () => {
       expect(names.filter((name) => name.toLowerCase().startsWith('x-stainless'))).toEqual([]);
       expect(request.headers['user-agent'] ?? '').not.toMatch(/openai/i);
     }
+  });
+
+  it('sends OpenAI-Organization and OpenAI-Project when they are set', async () => {
+    const chat = await createChatApi({
+      apiKey: TEST_API_KEY,
+      baseUrl: server.url,
+      organization: 'org-parley123',
+      project: 'proj_parley456',
+    });
+    const before = server.requests.length;
+    await chat.listModels();
+    await chat.streamChat(body('Headers'), () => undefined, new AbortController().signal);
+    const recent = server.requests.slice(before);
+    expect(recent.map((r) => r.method)).toEqual(['GET', 'POST']);
+    for (const request of recent) {
+      expect(request.headers['openai-organization']).toBe('org-parley123');
+      expect(request.headers['openai-project']).toBe('proj_parley456');
+    }
+  });
+
+  it.each([
+    ['absent', {}],
+    ['null', { organization: null, project: null }],
+  ])('sends no organization or project header when they are %s', async (_label, extra) => {
+    const chat = await createChatApi({ apiKey: TEST_API_KEY, baseUrl: server.url, ...extra });
+    const before = server.requests.length;
+    await chat.listModels();
+    await chat.streamChat(body('No headers'), () => undefined, new AbortController().signal);
+    const recent = server.requests.slice(before);
+    expect(recent).toHaveLength(2);
+    for (const request of recent) {
+      expect(request.headers).not.toHaveProperty('openai-organization');
+      expect(request.headers).not.toHaveProperty('openai-project');
+    }
+  });
+
+  it('streams n choices, interleaved, each to its own index', async () => {
+    server.use('plain');
+    const chat = await api();
+    const deltas = new Map<number, string>();
+    const order: number[] = [];
+    const reply = await chat.streamChat(
+      body('Three ways', MODEL, { n: 3 }),
+      (index, delta) => {
+        deltas.set(index, (deltas.get(index) ?? '') + delta);
+        if (order.at(-1) !== index) order.push(index);
+      },
+      new AbortController().signal,
+    );
+    expect(server.chatRequests().at(-1)).toMatchObject({ n: 3 });
+    const expected = [
+      plainReply('Three ways'),
+      `Choice 2: ${plainReply('Three ways')}`,
+      `Choice 3: ${plainReply('Three ways')}`,
+    ];
+    expect(reply.choices).toEqual(
+      expected.map((content, index) => ({ index, content, finishReason: 'stop' })),
+    );
+    expect([0, 1, 2].map((index) => deltas.get(index))).toEqual(expected);
+    // The pieces of the three choices alternate rather than arriving one choice after another.
+    expect(order.length).toBeGreaterThan(3);
+  });
+
+  it('passes stop sequences through and reports the stop finish', async () => {
+    const reply = await (
+      await api()
+    ).streamChat(
+      body('Hello. More', MODEL, { stop: ['.'] }),
+      () => undefined,
+      new AbortController().signal,
+    );
+    expect(server.chatRequests().at(-1)).toMatchObject({ stop: ['.'] });
+    expect(reply.choices).toEqual([{ index: 0, content: 'You said: Hello', finishReason: 'stop' }]);
   });
 
   it('keeps multi-byte characters whole in a long Markdown reply', async () => {

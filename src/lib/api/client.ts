@@ -10,6 +10,9 @@ import { ChatStreamAccumulator, type DeltaHandler, type StreamResult } from './s
 export interface ApiConfig {
   apiKey: string;
   baseUrl: string;
+  /** Sent as OpenAI-Organization / OpenAI-Project when set (keys in several orgs or projects). */
+  organization?: string | null;
+  project?: string | null;
 }
 
 export interface ChatApi {
@@ -53,7 +56,7 @@ const DROPPED_HEADERS = {
   'X-Stainless-Timeout': null,
 } as const;
 
-export const createChatApi: ChatApiFactory = async ({ apiKey, baseUrl }) => {
+export const createChatApi: ChatApiFactory = async ({ apiKey, baseUrl, organization, project }) => {
   const { default: OpenAIClient } = await import('openai');
   const client = new OpenAIClient({
     apiKey,
@@ -63,6 +66,8 @@ export const createChatApi: ChatApiFactory = async ({ apiKey, baseUrl }) => {
     maxRetries: 0,
     timeout: REQUEST_TIMEOUT_MS,
     defaultHeaders: DROPPED_HEADERS,
+    organization: organization ?? null,
+    project: project ?? null,
   });
   return {
     listModels: (signal) => listModels(client, signal),

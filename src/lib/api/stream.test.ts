@@ -240,6 +240,51 @@ describe('ChatStreamAccumulator', () => {
     expect(accumulator.isFinished).toBe(false);
   });
 
+  it("takes the matched stop sequence from a provider's `stop_reason` (vLLM)", () => {
+    const { accumulator } = feed([
+      chunk([content('Hello', 0)]),
+      chunk([{ index: 0, delta: {}, finish_reason: 'stop', stop_reason: '###' }]),
+    ]);
+    expect(accumulator.result().choices).toEqual([
+      { index: 0, content: 'Hello', finishReason: 'stop', matchedStop: '###' },
+    ]);
+  });
+
+  it('keeps the matched stop sequence per choice', () => {
+    const { accumulator } = feed([
+      chunk([content('A', 0), content('B', 1)]),
+      chunk([
+        { index: 1, delta: {}, finish_reason: 'stop', stop_reason: '\n\n' },
+        { index: 0, delta: {}, finish_reason: 'length', stop_reason: null },
+      ]),
+    ]);
+    expect(accumulator.result().choices).toEqual([
+      { index: 0, content: 'A', finishReason: 'length' },
+      { index: 1, content: 'B', finishReason: 'stop', matchedStop: '\n\n' },
+    ]);
+  });
+
+  it('has no matchedStop when `stop_reason` is null, a token id or absent (OpenAI)', () => {
+    for (const stopReason of [null, 128001, undefined, { text: 'x' }]) {
+      const { accumulator } = feed([
+        chunk([
+          { index: 0, delta: { content: 'x' }, finish_reason: 'stop', stop_reason: stopReason },
+        ]),
+      ]);
+      const [choice] = accumulator.result().choices;
+      expect(choice).toEqual({ index: 0, content: 'x', finishReason: 'stop' });
+      expect(choice).not.toHaveProperty('matchedStop');
+    }
+  });
+
+  it('a later chunk without `stop_reason` keeps the matched stop sequence', () => {
+    const { accumulator } = feed([
+      chunk([{ index: 0, delta: { content: 'x' }, finish_reason: 'stop', stop_reason: 'END' }]),
+      chunk([{ index: 0, delta: {}, finish_reason: null, stop_reason: null }]),
+    ]);
+    expect(accumulator.result().choices[0]?.matchedStop).toBe('END');
+  });
+
   it('a choice without an index counts as choice 0', () => {
     const { accumulator } = feed([
       { choices: [{ delta: { content: 'a' } }] },

@@ -11,6 +11,8 @@ export interface ChoiceResult {
   index: number;
   content: string;
   finishReason: string | null;
+  /** The stop sequence that ended the choice, where the provider says (vLLM: `stop_reason`). */
+  matchedStop?: string;
 }
 
 export interface StreamResult {
@@ -62,6 +64,7 @@ export class ChatStreamAccumulator {
       onDelta(index, text);
     }
     if (typeof choice.finish_reason === 'string') result.finishReason = choice.finish_reason;
+    if (typeof choice.stop_reason === 'string') result.matchedStop = choice.stop_reason;
   }
 
   #choice(index: number): ChoiceResult {

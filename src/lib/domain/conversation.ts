@@ -38,7 +38,10 @@ export function titleFromText(text: string): string {
   return `${(space > TITLE_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** Children of every message (key `null`: the roots), each list oldest first. */
+/**
+ * Children of every message (key `null`: the roots), each list oldest first. The n choices of one
+ * request share a timestamp, so they are ordered by their choice index.
+ */
 export function childrenByParent(messages: readonly Message[]): Map<string | null, Message[]> {
   const children = new Map<string | null, Message[]>();
   for (const message of messages) {
@@ -46,5 +49,10 @@ export function childrenByParent(messages: readonly Message[]): Map<string | nul
     if (list) list.push(message);
     else children.set(message.parentId, [message]);
   }
+  for (const list of children.values()) list.sort(bySiblingOrder);
   return children;
+}
+
+function bySiblingOrder(a: Message, b: Message): number {
+  return a.createdAt - b.createdAt || (a.choiceIndex ?? 0) - (b.choiceIndex ?? 0);
 }

@@ -6,9 +6,21 @@ export const DEFAULT_PARAMS: Readonly<ChatParams> = Object.freeze({
   model: 'gpt-4o-mini',
   temperature: 1,
   maxTokens: null,
+  topP: null,
+  n: 1,
+  stop: [],
+  presencePenalty: null,
+  frequencyPenalty: null,
+  seed: null,
+  responseFormat: 'text',
+  reasoningEffort: null,
+  contextWindow: null,
 });
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   apiKey: null,
   baseUrl: DEFAULT_BASE_URL,
   locale: null,
+  organization: null,
+  project: null,
+  defaultPresetId: null,
 });

@@ -56,16 +56,64 @@ export interface Message {
   model?: string;
   /** Assistant only: the choice's finish_reason (`stop`, `length`, `content_filter`, ...). */
   finishReason?: string | null;
+  /**
+   * Assistant only: the stop sequences the request carried, so a `stop` finish can say which
+   * sequences may have ended it (OpenAI does not report which one matched).
+   */
+  stopSequences?: string[];
+  /** Assistant only: the stop sequence the provider reported as matched (vLLM and others do). */
+  matchedStop?: string;
+  /** Assistant only, n > 1: which choice of the request this is, and how many there were. */
+  choiceIndex?: number;
+  choiceCount?: number;
   usage?: Usage;
   error?: MessageError;
 }
 
-/** Request parameters of a conversation: exactly what is shown is what is sent. */
+export type ResponseFormat = 'text' | 'json_object';
+export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
+
+/**
+ * Request parameters of a conversation: exactly what is shown is what is sent. `null` (or the
+ * neutral value noted) leaves a parameter out of the request, so the model's default applies.
+ */
 export interface ChatParams {
   model: string;
   temperature: number;
-  /** `null` leaves max_tokens out of the request (the model's own limit applies). */
+  /** Sent as max_tokens, or max_completion_tokens to reasoning models. */
   maxTokens: number | null;
+  topP: number | null;
+  /** How many alternative replies to generate (1 to 8); 1 is not sent. */
+  n: number;
+  /** Up to 4 sequences; empty is not sent. */
+  stop: string[];
+  presencePenalty: number | null;
+  frequencyPenalty: number | null;
+  seed: number | null;
+  /** 'text' is not sent. */
+  responseFormat: ResponseFormat;
+  /** Reasoning models only; null is not sent. */
+  reasoningEffort: ReasoningEffort | null;
+  /**
+   * The context window the person says a model has, for models the catalog does not know
+   * (custom endpoints). Never sent: it bounds Max tokens and the context check.
+   */
+  contextWindow: number | null;
+}
+
+/**
+ * Saved settings to start a conversation from. A preset holds only the fields it sets: built-in
+ * ones set temperature and max tokens and leave the model alone; a person's own preset saved from
+ * a conversation holds everything.
+ */
+export interface Preset {
+  id: string;
+  name: string;
+  params: Partial<ChatParams>;
+  /** Undefined leaves the conversation's system prompt as it is. */
+  systemPrompt?: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface Conversation {
@@ -80,6 +128,8 @@ export interface Conversation {
   updatedAt: number;
   /** The leaf of the branch being shown; the conversation continues from it. */
   currentLeafId: string | null;
+  /** The preset last applied; the UI shows when the settings have drifted from it. */
+  presetId: string | null;
 }
 
 export type Locale = 'en' | 'zh-CN';
@@ -89,4 +139,10 @@ export interface Settings {
   baseUrl: string;
   /** `null` follows the browser's language. */
   locale: Locale | null;
+  /** Sent as the OpenAI-Organization header when set. */
+  organization: string | null;
+  /** Sent as the OpenAI-Project header when set. */
+  project: string | null;
+  /** The preset new chats start from; `null`: new chats copy the current conversation's. */
+  defaultPresetId: string | null;
 }

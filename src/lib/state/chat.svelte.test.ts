@@ -11,7 +11,8 @@ import { ApiError } from '../api/errors';
 import type { DeltaHandler, StreamResult } from '../api/stream';
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { ChatRequestBody } from '../domain/request';
-import type { Conversation, Message, Usage } from '../domain/types';
+import type { ChatParams, Conversation, Message, Usage } from '../domain/types';
+import type { ModelInfo } from '../models/types';
 import { ChatState, FLUSH_INTERVAL_MS } from './chat.svelte';
 import { ConversationsState } from './conversations.svelte';
 import { FakeDb } from './testing/fake-db';
@@ -24,6 +25,7 @@ interface StreamCall {
   body: ChatRequestBody;
   signal: AbortSignal;
   emit(text: string, index?: number): void;
+  /** Without `choices`, every choice seen (at least choice 0) ends with `stop`. */
   finish(result?: Partial<StreamResult>): void;
   fail(error: unknown): void;
 }
@@ -37,10 +39,16 @@ class FakeApi implements ChatApi {
 
   streamChat(body: ChatRequestBody, onDelta: DeltaHandler, signal: AbortSignal) {
     return new Promise<StreamResult>((resolve, reject) => {
-      let text = '';
+      const texts: string[] = [];
+      const choices = (finishReason: string | null) =>
+        Array.from({ length: Math.max(texts.length, 1) }, (_, index) => ({
+          index,
+          content: texts[index] ?? '',
+          finishReason,
+        }));
       signal.addEventListener('abort', () => {
         resolve({
-          choices: text === '' ? [] : [{ index: 0, content: text, finishReason: null }],
+          choices: texts.length === 0 ? [] : choices(null),
           model: SNAPSHOT,
           usage: undefined,
         });
@@ -49,21 +57,58 @@ class FakeApi implements ChatApi {
         body,
         signal,
         emit: (piece, index = 0) => {
-          if (index === 0) text += piece;
+          texts[index] = (texts[index] ?? '') + piece;
           onDelta(index, piece);
         },
         finish: (result = {}) => {
-          resolve({
-            choices: [{ index: 0, content: text, finishReason: 'stop' }],
-            model: SNAPSHOT,
-            usage: USAGE,
-            ...result,
-          });
+          resolve({ choices: choices('stop'), model: SNAPSHOT, usage: USAGE, ...result });
         },
         fail: reject,
       });
     });
   }
+}
+
+/** gpt-4o-mini-like: takes every sampling parameter, n and stop. */
+const CHAT_INFO: ModelInfo = {
+  id: 'gpt-4o-mini',
+  contextWindow: 128_000,
+  maxOutputTokens: 16_384,
+  price: null,
+  isReasoning: false,
+  unsupported: ['reasoning_effort'],
+  usesMaxCompletionTokens: false,
+  supportsReasoningEffort: false,
+  supportsJsonObject: true,
+  supportsSystemMessage: true,
+  source: 'catalog',
+};
+
+/** o3-mini-like: max_completion_tokens, no temperature, n or stop. */
+const REASONING_INFO: ModelInfo = {
+  id: 'o3-mini',
+  contextWindow: 200_000,
+  maxOutputTokens: 100_000,
+  price: null,
+  isReasoning: true,
+  unsupported: [
+    'temperature',
+    'top_p',
+    'presence_penalty',
+    'frequency_penalty',
+    'logprobs',
+    'n',
+    'stop',
+  ],
+  usesMaxCompletionTokens: true,
+  supportsReasoningEffort: true,
+  supportsJsonObject: true,
+  supportsSystemMessage: true,
+  source: 'catalog',
+};
+
+function infoFor(model: string): ModelInfo {
+  return model.startsWith('o3') ? { ...REASONING_INFO, id: model } : { ...CHAT_INFO, id: model };
 }
 
 /** Lets every pending promise chain run (the fakes resolve at once). */
@@ -78,17 +123,19 @@ function setup(options: { db?: FakeDb; getApi?: () => Promise<ChatApi> } = {}) {
   const now = () => (time += 1);
   const conversations = new ConversationsState(db, now);
   const report = vi.fn();
+  const modelInfo = vi.fn((model: string) => Promise.resolve(infoFor(model)));
   const chat = new ChatState({
     store: db,
     conversations,
     getApi: options.getApi ?? (() => Promise.resolve(api)),
+    modelInfo,
     report,
     now,
     scheduleFrame: (callback) => {
       callback();
     },
   });
-  return { db, api, conversations, chat, report };
+  return { db, api, conversations, chat, report, modelInfo };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -121,6 +168,7 @@ function storedConversation(id: string, fields: Partial<Conversation> = {}): Con
     createdAt: 1,
     updatedAt: 1,
     currentLeafId: null,
+    presetId: null,
     ...fields,
   };
 }
@@ -674,6 +722,483 @@ describe('ChatState.branch and showBranch', () => {
   });
 });
 
+/** A new chat with `params` on top of the defaults and no system prompt. */
+function chatWith(state: Setup, params: Partial<ChatParams>): Conversation {
+  return state.conversations.newChat({
+    params: { ...DEFAULT_PARAMS, ...params },
+    systemPrompt: '',
+    presetId: null,
+  });
+}
+
+describe('ChatState: the model shapes the request', () => {
+  it('asks modelInfo for the conversation model and builds the body from it', async () => {
+    const state = setup();
+    const draft = chatWith(state, { model: 'o3-mini', maxTokens: 300, n: 2, stop: ['END'] });
+    await state.chat.send(draft, 'Think');
+    const { body } = await call(state.api, 0);
+    expect(state.modelInfo).toHaveBeenCalledWith('o3-mini');
+    expect(body).toEqual({
+      model: 'o3-mini',
+      messages: [{ role: 'user', content: 'Think' }],
+      max_completion_tokens: 300,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    // n is not sent to this model, so there is one reply, without stop sequences.
+    const replies = byRole(state.chat.messages(draft.id), 'assistant');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).not.toHaveProperty('choiceIndex');
+    expect(replies[0]).not.toHaveProperty('stopSequences');
+  });
+});
+
+describe('ChatState: n > 1', () => {
+  it('creates n siblings in ONE putMessages call with the conversation, leaf at choice 0', async () => {
+    const state = setup();
+    const { db, chat } = state;
+    const draft = chatWith(state, { n: 3, stop: ['END', '\n\n'] });
+
+    expect(await chat.send(draft, 'Three ideas')).toBe(true);
+    const { body } = await call(state.api, 0);
+    expect(body).toMatchObject({ n: 3, stop: ['END', '\n\n'] });
+
+    expect(db.putMessages).toHaveBeenCalledTimes(1);
+    const [written, conversation] = db.putMessages.mock.calls[0] ?? [];
+    expect(written).toHaveLength(4);
+    const [user, ...replies] = written ?? [];
+    expect(user).toMatchObject({ role: 'user', content: 'Three ideas' });
+    replies.forEach((reply, index) => {
+      expect(reply).toMatchObject({
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        parentId: user?.id,
+        choiceIndex: index,
+        choiceCount: 3,
+        stopSequences: ['END', '\n\n'],
+      });
+    });
+    expect(new Set(replies.map((r) => r.id)).size).toBe(3);
+    expect(conversation).toMatchObject({ id: draft.id, currentLeafId: replies[0]?.id });
+    expect(db.putConversation).not.toHaveBeenCalled();
+    expect(chat.branch(current(state, draft.id)).map((m) => m.id)).toEqual([
+      user?.id,
+      replies[0]?.id,
+    ]);
+  });
+
+  it('streams interleaved deltas into three complete siblings', async () => {
+    const state = setup();
+    const { db, chat } = state;
+    const draft = chatWith(state, { n: 3 });
+    await chat.send(draft, 'Three ideas');
+    const stream = await call(state.api, 0);
+    const replies = byRole(chat.messages(draft.id), 'assistant');
+    const ids = replies.map((r) => r.id);
+    expect(ids).toHaveLength(3);
+
+    stream.emit('A1 ', 0);
+    stream.emit('B1 ', 1);
+    stream.emit('C1 ', 2);
+    stream.emit('B2', 1);
+    stream.emit('A2', 0);
+    stream.emit('C2', 2);
+    stream.emit('stray', 3); // more choices than asked for: ignored
+    expect(ids.map((id) => chat.liveContent(id))).toEqual(['A1 A2', 'B1 B2', 'C1 C2']);
+
+    stream.finish({
+      choices: [
+        { index: 0, content: 'A1 A2', finishReason: 'stop' },
+        { index: 1, content: 'B1 B2', finishReason: 'length' },
+        { index: 2, content: 'C1 C2', finishReason: 'stop', matchedStop: 'END' },
+      ],
+    });
+    await settle();
+
+    const expected = [
+      { content: 'A1 A2', finishReason: 'stop', choiceIndex: 0 },
+      { content: 'B1 B2', finishReason: 'length', choiceIndex: 1 },
+      { content: 'C1 C2', finishReason: 'stop', choiceIndex: 2, matchedStop: 'END' },
+    ].map((fields) => ({
+      ...fields,
+      status: 'complete',
+      choiceCount: 3,
+      model: SNAPSHOT,
+      usage: USAGE,
+    }));
+    const final = byRole(chat.messages(draft.id), 'assistant');
+    expect(final.map((m) => m.id)).toEqual(ids);
+    final.forEach((message, index) => {
+      expect(message).toMatchObject(expected[index] ?? {});
+      expect(db.messages.get(message.id)).toEqual(message);
+      expect(chat.liveContent(message.id)).toBeUndefined();
+    });
+    expect(final[0]).not.toHaveProperty('matchedStop');
+    expect(final[0]).not.toHaveProperty('stopSequences');
+    expect(chat.isStreaming(draft.id)).toBe(false);
+    expect(current(state, draft.id).currentLeafId).toBe(ids[0]);
+  });
+
+  it('a stop ends every sibling as stopped with its own text', async () => {
+    const state = setup();
+    const draft = chatWith(state, { n: 2 });
+    await state.chat.send(draft, 'Two');
+    const stream = await call(state.api, 0);
+    stream.emit('first', 0);
+    stream.emit('second', 1);
+    state.chat.stop(draft.id);
+    await settle();
+    expect(byRole(state.chat.messages(draft.id), 'assistant')).toMatchObject([
+      { content: 'first', status: 'stopped', finishReason: null, choiceIndex: 0 },
+      { content: 'second', status: 'stopped', finishReason: null, choiceIndex: 1 },
+    ]);
+  });
+
+  it('a failure ends every sibling as an error; retry deletes all of them', async () => {
+    const state = setup();
+    const { db, chat } = state;
+    const draft = chatWith(state, { n: 3 });
+    await chat.send(draft, 'Three');
+    const stream = await call(state.api, 0);
+    stream.fail(new ApiError('server', 'boom', { status: 500 }));
+    await settle();
+    const failed = byRole(chat.messages(draft.id), 'assistant');
+    expect(failed.map((m) => m.status)).toEqual(['error', 'error', 'error']);
+    expect(failed.map((m) => db.messages.get(m.id)?.error?.kind)).toEqual([
+      'server',
+      'server',
+      'server',
+    ]);
+
+    expect(await chat.retry(current(state, draft.id), failed[1]?.id ?? '')).toBe(true);
+    expect(db.deleteMessages).toHaveBeenCalledTimes(1);
+    expect([...(db.deleteMessages.mock.calls[0]?.[0] ?? [])].sort()).toEqual(
+      failed.map((m) => m.id).sort(),
+    );
+    await call(state.api, 1);
+    const fresh = byRole(chat.messages(draft.id), 'assistant');
+    expect(fresh).toHaveLength(3);
+    for (const old of failed) {
+      expect(fresh.map((m) => m.id)).not.toContain(old.id);
+      expect(db.messages.has(old.id)).toBe(false);
+    }
+    expect(fresh.map((m) => m.choiceIndex)).toEqual([0, 1, 2]);
+    expect(current(state, draft.id).currentLeafId).toBe(fresh[0]?.id);
+  });
+});
+
+describe('ChatState.retry: several empty replies', () => {
+  it('deletes every empty reply under the parent and keeps the ones with text', async () => {
+    const db = new FakeDb();
+    const fields = { status: 'error', content: '', error: { kind: 'server' } } as const;
+    const messages = [
+      storedMessage('u1', null, 10, { content: 'Question' }),
+      storedMessage('r0', 'u1', 11, { content: 'An older answer' }),
+      storedMessage('r1', 'u1', 12, { ...fields, choiceIndex: 0, choiceCount: 3 }),
+      storedMessage('r2', 'u1', 12, { ...fields, choiceIndex: 1, choiceCount: 3 }),
+      storedMessage('r3', 'u1', 12, {
+        ...fields,
+        content: 'Partial',
+        choiceIndex: 2,
+        choiceCount: 3,
+      }),
+    ];
+    for (const m of messages) db.messages.set(m.id, m);
+    db.conversations.set('c1', storedConversation('c1', { currentLeafId: 'r1', updatedAt: 12 }));
+    const state = setup({ db });
+    await state.conversations.load();
+    await state.chat.open('c1');
+
+    expect(await state.chat.retry(current(state, 'c1'), 'r1')).toBe(true);
+    expect([...(db.deleteMessages.mock.calls[0]?.[0] ?? [])].sort()).toEqual(['r1', 'r2']);
+    await call(state.api, 0);
+    expect(
+      state.chat
+        .messages('c1')
+        .map((m) => m.id)
+        .slice(0, 3),
+    ).toEqual(['u1', 'r0', 'r3']);
+    expect(byRole(state.chat.messages('c1'), 'assistant')).toHaveLength(3);
+  });
+});
+
+describe('ChatState: stop sequences', () => {
+  it('a reply keeps the stop sequences of its request and the one the provider matched', async () => {
+    const state = setup();
+    const draft = chatWith(state, { stop: ['###', 'END'] });
+    await state.chat.send(draft, 'Hi');
+    const stream = await call(state.api, 0);
+    const reply = byRole(state.chat.messages(draft.id), 'assistant')[0];
+    expect(reply).toMatchObject({ stopSequences: ['###', 'END'] });
+    expect(reply).not.toHaveProperty('choiceIndex');
+    expect(reply).not.toHaveProperty('choiceCount');
+    stream.emit('Done');
+    stream.finish({
+      choices: [{ index: 0, content: 'Done', finishReason: 'stop', matchedStop: '###' }],
+    });
+    await settle();
+    const expected = {
+      content: 'Done',
+      finishReason: 'stop',
+      stopSequences: ['###', 'END'],
+      matchedStop: '###',
+    };
+    expect(state.chat.messages(draft.id)[1]).toMatchObject(expected);
+    expect(state.db.messages.get(reply?.id ?? '')).toMatchObject(expected);
+  });
+
+  it('no stop sequences, no stopSequences field; no stop_reason, no matchedStop', async () => {
+    const state = setup();
+    const draft = state.conversations.newChat();
+    await state.chat.send(draft, 'Hi');
+    const stream = await call(state.api, 0);
+    expect(stream.body).not.toHaveProperty('stop');
+    stream.emit('Done');
+    stream.finish();
+    await settle();
+    const reply = state.chat.messages(draft.id)[1];
+    expect(reply).not.toHaveProperty('stopSequences');
+    expect(reply).not.toHaveProperty('matchedStop');
+  });
+});
+
+describe('ChatState.continueReply', () => {
+  const FIRST_USAGE: Usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
+
+  async function cutOff(reply: Partial<Message> = {}, conversation: Partial<Conversation> = {}) {
+    const db = new FakeDb();
+    const u1 = storedMessage('u1', null, 10, { content: 'Question' });
+    const r1 = storedMessage('r1', 'u1', 11, {
+      content: 'The first half',
+      finishReason: 'length',
+      model: SNAPSHOT,
+      usage: FIRST_USAGE,
+      ...reply,
+    });
+    db.messages.set(u1.id, u1);
+    db.messages.set(r1.id, r1);
+    db.conversations.set(
+      'c1',
+      storedConversation('c1', {
+        currentLeafId: 'r1',
+        updatedAt: 11,
+        systemPrompt: 'Be brief.',
+        params: { ...DEFAULT_PARAMS, n: 3, maxTokens: 5 },
+        ...conversation,
+      }),
+    );
+    const state = setup({ db });
+    await state.conversations.load();
+    await state.chat.open('c1');
+    return state;
+  }
+
+  it('sends the history, the reply so far and a hidden instruction, with n absent', async () => {
+    const state = await cutOff();
+    expect(await state.chat.continueReply(current(state, 'c1'), 'r1')).toBe(true);
+    const { body } = await call(state.api, 0);
+    expect(body).not.toHaveProperty('n');
+    expect(body.max_tokens).toBe(5);
+    expect(body.messages.slice(0, 3)).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Question' },
+      { role: 'assistant', content: 'The first half' },
+    ]);
+    expect(body.messages).toHaveLength(4);
+    expect(body.messages.at(-2)).toEqual({ role: 'assistant', content: 'The first half' });
+    expect(body.messages.at(-1)?.role).toBe('user');
+    expect(body.messages.at(-1)?.content).toMatch(/continue/i);
+    // The instruction is never stored nor shown; no new reply is created.
+    expect(state.chat.messages('c1').map((m) => m.id)).toEqual(['u1', 'r1']);
+    expect(state.db.putMessages).not.toHaveBeenCalled();
+    expect(state.chat.isStreaming('c1')).toBe(true);
+    expect(state.chat.messages('c1')[1]).toMatchObject({ status: 'streaming', finishReason: null });
+  });
+
+  it('appends to the same message, sums the usage and stores it', async () => {
+    const state = await cutOff();
+    await state.chat.continueReply(current(state, 'c1'), 'r1');
+    const stream = await call(state.api, 0);
+    expect(state.chat.liveContent('r1')).toBe('The first half');
+    stream.emit(' and the');
+    stream.emit(' rest.');
+    expect(state.chat.liveContent('r1')).toBe('The first half and the rest.');
+    stream.finish({ usage: { promptTokens: 30, completionTokens: 7, totalTokens: 37 } });
+    await settle();
+
+    const expected = {
+      id: 'r1',
+      content: 'The first half and the rest.',
+      status: 'complete',
+      finishReason: 'stop',
+      usage: { promptTokens: 40, completionTokens: 12, totalTokens: 52 },
+    };
+    expect(state.chat.messages('c1')).toHaveLength(2);
+    expect(state.chat.messages('c1')[1]).toMatchObject(expected);
+    expect(state.db.messages.get('r1')).toMatchObject(expected);
+    expect(state.db.messagesOf('c1')).toHaveLength(2);
+    expect(state.chat.isStreaming('c1')).toBe(false);
+    expect(current(state, 'c1').currentLeafId).toBe('r1');
+  });
+
+  it('a reply without usage takes the new usage as is', async () => {
+    const state = await cutOff({ usage: undefined });
+    await state.chat.continueReply(current(state, 'c1'), 'r1');
+    const stream = await call(state.api, 0);
+    stream.emit('!');
+    stream.finish();
+    await settle();
+    expect(state.chat.messages('c1')[1]?.usage).toEqual(USAGE);
+  });
+
+  it('clears the error of a reply cut off by a failure', async () => {
+    const state = await cutOff({
+      status: 'error',
+      finishReason: null,
+      error: { kind: 'incomplete' },
+    });
+    await state.chat.continueReply(current(state, 'c1'), 'r1');
+    const stream = await call(state.api, 0);
+    expect(state.chat.messages('c1')[1]).not.toHaveProperty('error');
+    stream.emit(' more');
+    stream.finish();
+    await settle();
+    const reply = state.db.messages.get('r1');
+    expect(reply).toMatchObject({ status: 'complete', content: 'The first half more' });
+    expect(reply).not.toHaveProperty('error');
+  });
+
+  it('a failure keeps the text so far and the new part', async () => {
+    const state = await cutOff();
+    await state.chat.continueReply(current(state, 'c1'), 'r1');
+    const stream = await call(state.api, 0);
+    stream.emit(' and');
+    stream.fail(new TypeError('terminated'));
+    await settle();
+    expect(state.db.messages.get('r1')).toMatchObject({
+      status: 'error',
+      content: 'The first half and',
+      error: { kind: 'incomplete' },
+    });
+  });
+
+  it('refuses a user message, an unknown id and a conversation that is streaming', async () => {
+    const state = await cutOff();
+    expect(await state.chat.continueReply(current(state, 'c1'), 'u1')).toBe(false);
+    expect(await state.chat.continueReply(current(state, 'c1'), 'nope')).toBe(false);
+    expect(await state.chat.continueReply(current(state, 'c1'), 'r1')).toBe(true);
+    expect(await state.chat.continueReply(current(state, 'c1'), 'r1')).toBe(false);
+    await settle();
+    expect(state.api.calls).toHaveLength(1);
+  });
+
+  it('a conversation deleted while continuing is never written back', async () => {
+    const state = await cutOff();
+    await state.chat.continueReply(current(state, 'c1'), 'r1');
+    const stream = await call(state.api, 0);
+    stream.emit(' more');
+    const writes = state.db.putMessage.mock.calls.length;
+    state.chat.forget('c1');
+    await state.conversations.delete('c1');
+    stream.finish();
+    await settle();
+    expect(state.db.putMessage.mock.calls.length).toBe(writes);
+    expect(state.db.putConversation).not.toHaveBeenCalled();
+    expect(state.db.messagesOf('c1')).toEqual([]);
+    expect(state.db.conversations.has('c1')).toBe(false);
+  });
+});
+
+describe('ChatState: actions started while the model info loads', () => {
+  /** modelInfo waits (the catalog chunk is still loading) until `release` is called. */
+  function slowModelInfo(state: Setup) {
+    const waiting: (() => void)[] = [];
+    const gate = new Promise<void>((resolve) => {
+      waiting.push(resolve);
+    });
+    state.modelInfo.mockImplementation(async (model: string) => {
+      await gate;
+      return infoFor(model);
+    });
+    return () => {
+      for (const resolve of waiting) resolve();
+    };
+  }
+
+  async function stored() {
+    const db = new FakeDb();
+    db.messages.set('u1', storedMessage('u1', null, 10, { content: 'Question' }));
+    db.messages.set(
+      'r1',
+      storedMessage('r1', 'u1', 11, { content: 'Cut off', finishReason: 'length' }),
+    );
+    db.conversations.set('c1', storedConversation('c1', { currentLeafId: 'r1', updatedAt: 11 }));
+    const state = setup({ db });
+    await state.conversations.load();
+    await state.chat.open('c1');
+    return state;
+  }
+
+  it('send: a conversation deleted while the model info loads is not resurrected', async () => {
+    const state = await stored();
+    const release = slowModelInfo(state);
+    const sent = state.chat.send(current(state, 'c1'), 'Another question');
+    state.chat.forget('c1');
+    await state.conversations.delete('c1');
+    release();
+    expect(await sent).toBe(false);
+    await settle();
+    expect(state.db.conversations.has('c1')).toBe(false);
+    expect(state.db.messagesOf('c1')).toEqual([]);
+    expect(state.conversations.list.map((c) => c.id)).not.toContain('c1');
+    expect(state.api.calls).toEqual([]);
+  });
+
+  it('continueReply: a conversation deleted while the model info loads is not written back', async () => {
+    const state = await stored();
+    const release = slowModelInfo(state);
+    const continued = state.chat.continueReply(current(state, 'c1'), 'r1');
+    state.chat.forget('c1');
+    await state.conversations.delete('c1');
+    release();
+    expect(await continued).toBe(false);
+    await settle();
+    expect(state.db.messagesOf('c1')).toEqual([]);
+    expect(state.chat.isLoaded('c1')).toBe(false);
+    expect(state.api.calls).toEqual([]);
+  });
+
+  it('continueReply: a second click while the first is starting is refused', async () => {
+    const state = await stored();
+    const release = slowModelInfo(state);
+    const conversation = current(state, 'c1');
+    const both = Promise.all([
+      state.chat.continueReply(conversation, 'r1'),
+      state.chat.continueReply(conversation, 'r1'),
+    ]);
+    release();
+    expect(await both).toEqual([true, false]);
+    await settle();
+    expect(state.api.calls).toHaveLength(1);
+  });
+
+  it('retry: a second click while the first is starting is refused', async () => {
+    const state = await stored();
+    const release = slowModelInfo(state);
+    const conversation = current(state, 'c1');
+    const both = Promise.all([
+      state.chat.retry(conversation, 'r1'),
+      state.chat.retry(conversation, 'r1'),
+    ]);
+    release();
+    expect(await both).toEqual([true, false]);
+    await settle();
+    expect(state.api.calls).toHaveLength(1);
+    expect(byRole(state.chat.messages('c1'), 'assistant')).toHaveLength(2);
+  });
+});
+
 describe('ChatState with the real client and the test server', () => {
   let server: TestServer;
 
@@ -710,6 +1235,25 @@ describe('ChatState with the real client and the test server', () => {
       usage: { promptTokens: expect.any(Number) as number },
     });
     expect(state.db.messages.get(reply?.id ?? '')).toEqual(reply);
+  });
+
+  it('streams n = 3 from the server into three complete siblings', async () => {
+    const state = realSetup();
+    const draft = chatWith(state, { n: 3 });
+    await state.chat.send(draft, 'Options');
+    await finished(state, draft.id);
+    const replies = byRole(state.chat.messages(draft.id), 'assistant');
+    expect(replies.map((m) => [m.choiceIndex, m.choiceCount, m.status, m.finishReason])).toEqual([
+      [0, 3, 'complete', 'stop'],
+      [1, 3, 'complete', 'stop'],
+      [2, 3, 'complete', 'stop'],
+    ]);
+    expect(replies.map((m) => m.content)).toEqual([
+      plainReply('Options'),
+      `Choice 2: ${plainReply('Options')}`,
+      `Choice 3: ${plainReply('Options')}`,
+    ]);
+    for (const reply of replies) expect(state.db.messages.get(reply.id)).toEqual(reply);
   });
 
   it('stores a rate limit as an error with the seconds to wait', async () => {

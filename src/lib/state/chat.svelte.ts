@@ -6,10 +6,11 @@
  * the end, one record per message, so a crash loses under a second of text and a long reply never
  * rewrites the conversation per token.
  */
-import { SvelteMap } from 'svelte/reactivity';
-import { branchTo, latestLeaf, titleFromText } from '../domain/conversation';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import { branchTo, childrenByParent, latestLeaf, titleFromText } from '../domain/conversation';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
-import type { Conversation, Message } from '../domain/types';
+import type { Conversation, Message, Usage } from '../domain/types';
+import type { ModelInfo } from '../models/types';
 import type { ChatApi } from '../api/client';
 import { toApiError } from '../api/errors';
 import type { StreamResult } from '../api/stream';
@@ -28,6 +29,8 @@ export interface ChatDependencies {
   conversations: ConversationsState;
   /** The API client for the current settings (rejects with an ApiError if there is no key). */
   getApi: () => Promise<ChatApi>;
+  /** What Parley knows of a model (catalog, or inferred from its id): shapes the request. */
+  modelInfo: (model: string) => Promise<ModelInfo>;
   /** Storage failures go here to become a visible problem; the action that failed is dropped. */
   report: (error: unknown) => void;
   now?: () => number;
@@ -40,7 +43,20 @@ export const FLUSH_INTERVAL_MS = 500;
 
 interface ActiveStream {
   controller: AbortController;
-  replyId: string;
+  replyIds: string[];
+}
+
+/** What Continue asks for; English works across models and is never shown or stored. */
+const CONTINUE_PROMPT =
+  'Continue exactly where your previous message stopped, mid-sentence if need be. Do not repeat anything and do not add a preamble.';
+
+function addUsage(before: Usage | undefined, after: Usage): Usage {
+  if (!before) return after;
+  return {
+    promptTokens: before.promptTokens + after.promptTokens,
+    completionTokens: before.completionTokens + after.completionTokens,
+    totalTokens: before.totalTokens + after.totalTokens,
+  };
 }
 
 function defaultScheduleFrame(callback: () => void): void {
@@ -52,6 +68,10 @@ export class ChatState {
   readonly #messages = new SvelteMap<string, Message[]>();
   readonly #live = new SvelteMap<string, string>();
   readonly #active = new SvelteMap<string, ActiveStream>();
+  /** Conversations whose request is being prepared (before their stream registers). */
+  readonly #starting = new SvelteSet<string>();
+  /** Conversations deleted in this page: late work for them is dropped, never written. */
+  readonly #forgotten = new Set<string>();
   readonly #deps: ChatDependencies;
   readonly #now: () => number;
   readonly #scheduleFrame: (callback: () => void) => void;
@@ -63,6 +83,10 @@ export class ChatState {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#scheduleFrame = deps.scheduleFrame ?? defaultScheduleFrame;
+  }
+
+  #modelInfo(model: string): Promise<ModelInfo> {
+    return this.#deps.modelInfo(model);
   }
 
   /** All loaded messages of a conversation (every branch), oldest first. */
@@ -87,8 +111,9 @@ export class ChatState {
     return this.#live.get(messageId);
   }
 
+  /** True from the moment a request is being prepared until its stream ends. */
   isStreaming(conversationId: string): boolean {
-    return this.#active.has(conversationId);
+    return this.#active.has(conversationId) || this.#starting.has(conversationId);
   }
 
   /**
@@ -96,6 +121,7 @@ export class ChatState {
    * page is writing was cut off by a closed or crashed page: it becomes `interrupted`.
    */
   async open(conversationId: string): Promise<void> {
+    this.#forgotten.delete(conversationId);
     if (this.#messages.has(conversationId)) return;
     const loaded = await this.#deps.store.listMessages(conversationId);
     const orphans: Message[] = [];
@@ -117,6 +143,7 @@ export class ChatState {
 
   /** Drops a conversation from memory (it was deleted), stopping its stream first. */
   forget(conversationId: string): void {
+    this.#forgotten.add(conversationId);
     this.stop(conversationId);
     this.#messages.delete(conversationId);
   }
@@ -125,8 +152,37 @@ export class ChatState {
    * Stores the user's message and starts the reply. Resolves `true` once the message is safely
    * stored (the composer may clear), `false` if nothing was sent (the composer keeps the text).
    */
-  async send(conversation: Conversation, text: string): Promise<boolean> {
-    if (this.isStreaming(conversation.id) || text.trim() === '') return false;
+  send(conversation: Conversation, text: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id) || text.trim() === '') return Promise.resolve(false);
+    return this.#exclusive(conversation.id, () => this.#send(conversation, text));
+  }
+
+  /** Asks again for the reply `replyId` answered; the old reply stays as a sibling if it has text. */
+  retry(conversation: Conversation, replyId: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id)) return Promise.resolve(false);
+    return this.#exclusive(conversation.id, () => this.#retry(conversation, replyId));
+  }
+
+  /**
+   * Asks for the rest of a reply cut off by max tokens and appends it to the same message. The
+   * API cannot resume a message, so the request carries the reply so far and a short instruction
+   * to go on from its last word; n is 1 whatever the conversation's setting.
+   */
+  continueReply(conversation: Conversation, replyId: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id)) return Promise.resolve(false);
+    return this.#exclusive(conversation.id, () => this.#continueReply(conversation, replyId));
+  }
+
+  /**
+   * Runs the preparation of a request as the conversation's one activity: a second click while
+   * the model info loads (before the stream registers) finds it busy instead of starting twice.
+   */
+  #exclusive(conversationId: string, run: () => Promise<boolean>): Promise<boolean> {
+    this.#starting.add(conversationId);
+    return run().finally(() => this.#starting.delete(conversationId));
+  }
+
+  async #send(conversation: Conversation, text: string): Promise<boolean> {
     const history = this.branch(conversation);
     const user = this.#newMessage(conversation, {
       role: 'user',
@@ -141,21 +197,26 @@ export class ChatState {
     return this.#startReply(titled, [...history, user], [user]);
   }
 
-  /** Asks again for the reply `replyId` answered; the old reply stays as a sibling if it has text. */
-  async retry(conversation: Conversation, replyId: string): Promise<boolean> {
-    if (this.isStreaming(conversation.id)) return false;
+  async #retry(conversation: Conversation, replyId: string): Promise<boolean> {
     const all = this.messages(conversation.id);
     const reply = all.find((m) => m.id === replyId);
     if (reply?.parentId == null) return false;
     const history = branchTo(all, reply.parentId);
-    if (reply.content === '') {
+    // Replies of the failed attempt that carry no text (all n of them) give way to the new one.
+    const empty = new Set(
+      all
+        .filter((m) => m.parentId === reply.parentId && m.role === 'assistant')
+        .filter((m) => m.content === '' && m.status !== 'streaming')
+        .map((m) => m.id),
+    );
+    if (empty.size > 0) {
       try {
-        await this.#deps.store.deleteMessages([reply.id]);
+        await this.#deps.store.deleteMessages([...empty]);
       } catch (error) {
         this.#deps.report(error);
         return false;
       }
-      this.#setMessages(conversation.id, (list) => list.filter((m) => m.id !== reply.id));
+      this.#setMessages(conversation.id, (list) => list.filter((m) => !empty.has(m.id)));
     }
     return this.#startReply(conversation, history, []);
   }
@@ -167,15 +228,48 @@ export class ChatState {
 
   /** Shows another branch: the newest leaf under `messageId` becomes the current one. */
   async showBranch(conversation: Conversation, messageId: string): Promise<void> {
-    const all = this.messages(conversation.id);
+    const children = childrenByParent(this.messages(conversation.id));
     let leaf = messageId;
     for (;;) {
-      const children = all.filter((m) => m.parentId === leaf);
-      const newest = children.at(-1);
+      // The newest child; among the n choices of one request (same time), the first.
+      let newest: Message | undefined;
+      for (const child of children.get(leaf) ?? []) {
+        if (!newest || child.createdAt > newest.createdAt) newest = child;
+      }
       if (!newest) break;
       leaf = newest.id;
     }
-    await this.#saveConversation({ ...conversation, currentLeafId: leaf });
+    await this.#updateConversation(conversation.id, (c) => ({ ...c, currentLeafId: leaf }));
+  }
+
+  async #continueReply(conversation: Conversation, replyId: string): Promise<boolean> {
+    const all = this.messages(conversation.id);
+    const reply = all.find((m) => m.id === replyId);
+    if (reply?.role !== 'assistant') return false;
+    const history = [
+      ...branchTo(all, reply.id),
+      this.#newMessage(conversation, {
+        role: 'user',
+        content: CONTINUE_PROMPT,
+        parentId: reply.id,
+      }),
+    ];
+    const params = { ...conversation.params, n: 1 };
+    const body = buildChatRequest(
+      conversation.systemPrompt,
+      params,
+      history,
+      await this.#modelInfo(params.model),
+    );
+    // Deleted while the model info loaded: nothing may be stored or sent for it.
+    if (this.#forgotten.has(conversation.id)) return false;
+    const resumed: Message = { ...reply, status: 'streaming', finishReason: null };
+    delete resumed.error;
+    this.#setMessages(conversation.id, (list) =>
+      list.map((m) => (m.id === reply.id ? resumed : m)),
+    );
+    void this.#stream(conversation, [resumed], body, [reply.content]);
+    return true;
   }
 
   async #startReply(
@@ -185,53 +279,95 @@ export class ChatState {
   ): Promise<boolean> {
     const parent = history.at(-1);
     if (!parent) return false;
-    const body = buildChatRequest(conversation.systemPrompt, conversation.params, history);
-    const reply = this.#newMessage(conversation, {
-      role: 'assistant',
-      content: '',
-      parentId: parent.id,
-      status: 'streaming',
-      model: conversation.params.model,
-    });
-    const next: Conversation = { ...conversation, currentLeafId: reply.id, updatedAt: this.#now() };
+    const { params } = conversation;
+    const body = buildChatRequest(
+      conversation.systemPrompt,
+      params,
+      history,
+      await this.#modelInfo(params.model),
+    );
+    // Deleted while the model info loaded: nothing may be stored or sent for it.
+    if (this.#forgotten.has(conversation.id)) return false;
+    const count = body.n ?? 1;
+    const replies = Array.from({ length: count }, (_, index) =>
+      this.#newMessage(conversation, {
+        role: 'assistant',
+        content: '',
+        parentId: parent.id,
+        status: 'streaming',
+        model: params.model,
+        ...(count > 1 ? { choiceIndex: index, choiceCount: count } : {}),
+        ...(body.stop ? { stopSequences: body.stop } : {}),
+      }),
+    );
+    const first = replies[0];
+    if (!first) return false;
+    // Built on the newest state (a preset may have been applied meanwhile) and shown before the
+    // write starts, so a conversation write queued meanwhile stores this state, not an older one.
+    const latest = this.#deps.conversations.get(conversation.id) ?? conversation;
+    const next: Conversation = {
+      ...latest,
+      title: latest.title === '' ? conversation.title : latest.title,
+      currentLeafId: first.id,
+      updatedAt: this.#now(),
+    };
+    const undo = this.#deps.conversations.adopt(next);
     try {
-      await this.#deps.store.putMessages([...newMessages, reply], next);
+      await this.#deps.store.putMessages([...newMessages, ...replies], next);
     } catch (error) {
+      undo();
       this.#deps.report(error);
       return false;
     }
-    this.#setMessages(conversation.id, (list) => [...list, ...newMessages, reply]);
-    this.#deps.conversations.adopt(next);
-    void this.#stream(next, reply, body);
+    this.#setMessages(conversation.id, (list) => [...list, ...newMessages, ...replies]);
+    void this.#stream(
+      next,
+      replies,
+      body,
+      replies.map(() => ''),
+    );
     return true;
   }
 
-  async #stream(conversation: Conversation, reply: Message, body: ChatRequestBody): Promise<void> {
+  /**
+   * Streams one request into `replies` (one per choice index), each starting from its `prefix`
+   * (empty, or the text so far when continuing).
+   */
+  async #stream(
+    conversation: Conversation,
+    replies: Message[],
+    body: ChatRequestBody,
+    prefix: string[],
+  ): Promise<void> {
     const controller = new AbortController();
-    this.#active.set(conversation.id, { controller, replyId: reply.id });
-    this.#live.set(reply.id, '');
-    let text = '';
-    let isDirty = false;
+    const ids = replies.map((r) => r.id);
+    this.#active.set(conversation.id, { controller, replyIds: ids });
+    const texts = [...prefix];
+    const dirty = new Set<number>();
     let isFramePending = false;
     const publish = () => {
       isFramePending = false;
-      if (this.#active.get(conversation.id)?.replyId === reply.id) this.#live.set(reply.id, text);
+      if (this.#active.get(conversation.id)?.controller !== controller) return;
+      replies.forEach((reply, index) => this.#live.set(reply.id, texts[index] ?? ''));
     };
+    publish();
     const flush = setInterval(() => {
-      if (!isDirty) return;
-      isDirty = false;
-      this.#write({ ...reply, content: text, updatedAt: this.#now() });
+      for (const index of dirty) {
+        const reply = replies[index];
+        if (reply) this.#write({ ...reply, content: texts[index] ?? '', updatedAt: this.#now() });
+      }
+      dirty.clear();
     }, FLUSH_INTERVAL_MS);
 
-    let final: Message;
+    let finals: Message[];
     try {
       const api = await this.#deps.getApi();
       const result = await api.streamChat(
         body,
         (index, delta) => {
-          if (index !== 0) return;
-          text += delta;
-          isDirty = true;
+          if (index >= replies.length) return;
+          texts[index] = (texts[index] ?? '') + delta;
+          dirty.add(index);
           if (!isFramePending) {
             isFramePending = true;
             this.#scheduleFrame(publish);
@@ -239,36 +375,56 @@ export class ChatState {
         },
         controller.signal,
       );
-      final = this.#finished(reply, text, result, controller.signal.aborted);
+      finals = replies.map((reply, index) =>
+        this.#finished(reply, texts[index] ?? '', result, index, controller.signal.aborted),
+      );
     } catch (thrown) {
-      const error = toApiError(thrown, text !== '');
-      final = { ...reply, content: text, status: 'error', error: error.toMessageError() };
+      const error = toApiError(
+        thrown,
+        texts.some((t, i) => t !== (prefix[i] ?? '')),
+      ).toMessageError();
+      finals = replies.map((reply, index) => ({
+        ...reply,
+        content: texts[index] ?? '',
+        status: 'error',
+        error,
+      }));
     } finally {
       clearInterval(flush);
     }
-    final = { ...final, updatedAt: this.#now() };
     this.#active.delete(conversation.id);
-    this.#live.delete(reply.id);
+    for (const id of ids) this.#live.delete(id);
     // Deleted while it streamed: nothing may be written back for it.
     if (!this.#messages.has(conversation.id)) return;
-    this.#setMessages(conversation.id, (list) => list.map((m) => (m.id === final.id ? final : m)));
-    this.#write(final);
-    await this.#writes.get(final.id);
-    const latest = this.#deps.conversations.list.find((c) => c.id === conversation.id);
-    if (latest && this.#messages.has(conversation.id))
-      await this.#saveConversation({ ...latest, updatedAt: this.#now() });
+    const now = this.#now();
+    const byId = new Map(finals.map((m) => [m.id, { ...m, updatedAt: now }]));
+    this.#setMessages(conversation.id, (list) => list.map((m) => byId.get(m.id) ?? m));
+    for (const final of byId.values()) this.#write(final);
+    await Promise.all(ids.map((id) => this.#writes.get(id) ?? Promise.resolve()));
+    if (this.#messages.has(conversation.id)) {
+      await this.#updateConversation(conversation.id, (c) => ({ ...c, updatedAt: this.#now() }));
+    }
   }
 
-  #finished(reply: Message, text: string, result: StreamResult, isStopped: boolean): Message {
-    const choice = result.choices.find((c) => c.index === 0);
-    return {
+  #finished(
+    reply: Message,
+    text: string,
+    result: StreamResult,
+    index: number,
+    isStopped: boolean,
+  ): Message {
+    const choice = result.choices.find((c) => c.index === index);
+    const finished: Message = {
       ...reply,
-      content: choice?.content ?? text,
+      content: text,
       status: isStopped ? 'stopped' : 'complete',
       finishReason: isStopped ? null : (choice?.finishReason ?? null),
       model: result.model ?? reply.model,
-      ...(result.usage ? { usage: result.usage } : {}),
     };
+    if (choice?.matchedStop !== undefined) finished.matchedStop = choice.matchedStop;
+    // A continued reply adds the new request's usage to what the first part cost.
+    if (result.usage) finished.usage = addUsage(reply.usage, result.usage);
+    return finished;
   }
 
   #newMessage(
@@ -305,9 +461,9 @@ export class ChatState {
     });
   }
 
-  async #saveConversation(conversation: Conversation): Promise<void> {
+  async #updateConversation(id: string, change: (c: Conversation) => Conversation): Promise<void> {
     try {
-      await this.#deps.conversations.save(conversation);
+      await this.#deps.conversations.update(id, change);
     } catch (error) {
       this.#deps.report(error);
     }

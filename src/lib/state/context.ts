@@ -2,6 +2,7 @@
 import { getContext, setContext } from 'svelte';
 import type { ChatState } from './chat.svelte';
 import type { ConversationsState } from './conversations.svelte';
+import type { PresetsState } from './presets.svelte';
 import type { ProblemsState } from './problems.svelte';
 import type { SettingsState } from './settings.svelte';
 
@@ -10,6 +11,7 @@ export interface AppState {
   conversations: ConversationsState;
   chat: ChatState;
   problems: ProblemsState;
+  presets: PresetsState;
 }
 
 const KEY = Symbol('parley-app-state');

@@ -14,6 +14,7 @@ function conversation(id: string, updatedAt: number, title = `Title ${id}`): Con
     createdAt: 1,
     updatedAt,
     currentLeafId: null,
+    presetId: null,
   };
 }
 
@@ -81,7 +82,7 @@ describe('ConversationsState.newChat', () => {
 
   it('copies the template params and system prompt (not the same object)', async () => {
     const template = conversation('t', 1);
-    template.params = { model: 'gpt-4.1', temperature: 0.3, maxTokens: 100 };
+    template.params = { ...DEFAULT_PARAMS, model: 'gpt-4.1', temperature: 0.3, maxTokens: 100 };
     template.systemPrompt = 'Be brief.';
     const { state } = await loaded(template);
     const draft = state.newChat(template);
@@ -90,6 +91,32 @@ describe('ConversationsState.newChat', () => {
     expect(draft.systemPrompt).toBe('Be brief.');
     expect(draft.id).not.toBe('t');
     expect(state.active?.id).toBe(draft.id);
+  });
+
+  it('without a template copies the open conversation’s settings', async () => {
+    const open = conversation('o', 5);
+    open.params = { ...DEFAULT_PARAMS, model: 'gpt-4.1', temperature: 0.2 };
+    open.systemPrompt = 'Terse.';
+    const { state } = await loaded(open);
+    const draft = state.newChat();
+    expect(draft.params).toEqual(open.params);
+    expect(draft.systemPrompt).toBe('Terse.');
+  });
+
+  it('starts from the default preset template when there is one, even on first load', async () => {
+    const store = new FakeStore();
+    const template = {
+      params: { ...DEFAULT_PARAMS, temperature: 0.2, maxTokens: 1024 },
+      systemPrompt: DEFAULT_SYSTEM_PROMPT,
+      presetId: 'builtin:precise',
+    };
+    const state = new ConversationsState(
+      store,
+      () => 1,
+      () => template,
+    );
+    await state.load();
+    expect(state.active).toMatchObject({ presetId: 'builtin:precise', params: template.params });
   });
 
   it('makes a new draft after the previous one was saved', async () => {
@@ -103,6 +130,25 @@ describe('ConversationsState.newChat', () => {
 });
 
 describe('ConversationsState.save and adopt', () => {
+  it('racing changes never store a stale copy: each write stores the newest state', async () => {
+    const { state, store } = await loaded(conversation('a', 5));
+    const original = state.get('a');
+    if (!original) throw new Error('missing');
+    // A reply finishing (touching updatedAt) races a preset being applied.
+    const touch = state.update('a', (c) => ({ ...c, updatedAt: 50 }));
+    const preset = state.save({ ...original, params: { ...original.params, temperature: 0.7 } });
+    await Promise.all([touch, preset]);
+    expect(store.conversations.get('a')?.params.temperature).toBe(0.7);
+    expect(state.get('a')?.params.temperature).toBe(0.7);
+  });
+
+  it('update changes the newest state, not an older copy', async () => {
+    const { state, store } = await loaded(conversation('a', 5));
+    await state.rename('a', 'Renamed');
+    await state.update('a', (c) => ({ ...c, updatedAt: 60 }));
+    expect(store.conversations.get('a')).toMatchObject({ title: 'Renamed', updatedAt: 60 });
+  });
+
   it('save stores a draft and adopts it into the list', async () => {
     const { state, store } = await loaded(conversation('a', 5));
     const draft = state.newChat();

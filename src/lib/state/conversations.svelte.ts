@@ -17,6 +17,9 @@ export interface ConversationStore {
   restoreConversation(conversation: Conversation, messages: Message[]): Promise<void>;
 }
 
+/** What a new chat starts from. */
+export type ChatTemplate = Pick<Conversation, 'params' | 'systemPrompt' | 'presetId'>;
+
 export interface DeletedConversation {
   conversation: Conversation;
   messages: Message[];
@@ -33,11 +36,23 @@ export class ConversationsState {
   #query = $state('');
   #lastDeleted = $state.raw<DeletedConversation | null>(null);
   readonly #store: ConversationStore;
+  /** The pending write of each conversation (see save). */
+  readonly #writes = new Map<string, Promise<void>>();
   readonly #now: () => number;
+  readonly #startFrom: () => ChatTemplate | null;
 
-  constructor(store: ConversationStore, now: () => number = Date.now) {
+  /**
+   * `startFrom` gives the settings every new chat starts from when the person chose a default
+   * preset; without one, a new chat copies the open one's settings (or the defaults).
+   */
+  constructor(
+    store: ConversationStore,
+    now: () => number = Date.now,
+    startFrom: () => ChatTemplate | null = () => null,
+  ) {
     this.#store = store;
     this.#now = now;
+    this.#startFrom = startFrom;
   }
 
   /** Saved conversations, most recent activity first. */
@@ -83,9 +98,20 @@ export class ConversationsState {
     else this.newChat();
   }
 
-  /** Shows a fresh draft (reusing the current one if it is still empty). */
-  newChat(template?: Pick<Conversation, 'params' | 'systemPrompt'>): Conversation {
+  /**
+   * Shows a fresh draft (reusing the current one if it is still empty), started from the default
+   * preset when there is one, else from the open conversation's settings, else the defaults.
+   * An explicit `template` overrides all three.
+   */
+  newChat(explicit?: ChatTemplate): Conversation {
     if (this.isActiveDraft && this.#draft) return this.#draft;
+    const open = this.active;
+    const template =
+      explicit ??
+      this.#startFrom() ??
+      (open
+        ? { params: open.params, systemPrompt: open.systemPrompt, presetId: open.presetId }
+        : null);
     const now = this.#now();
     const draft: Conversation = {
       id: newId(),
@@ -96,6 +122,7 @@ export class ConversationsState {
       createdAt: now,
       updatedAt: now,
       currentLeafId: null,
+      presetId: template?.presetId ?? null,
     };
     this.#draft = draft;
     this.#activeId = draft.id;
@@ -107,16 +134,60 @@ export class ConversationsState {
   }
 
   /** Stores a changed conversation (a draft becomes a saved one). */
+  /**
+   * Shows a changed conversation at once (a draft becomes a saved one) and stores it. Writes of
+   * one conversation are chained and each stores the newest state when its turn comes, so two
+   * changes racing (a preset applied while a reply finishes) can never store a stale copy.
+   */
   async save(conversation: Conversation): Promise<void> {
-    await this.#store.putConversation(conversation);
-    this.adopt(conversation);
+    const undo = this.adopt(conversation);
+    try {
+      await this.#persist(conversation.id);
+    } catch (error) {
+      undo();
+      throw error;
+    }
   }
 
-  /** Takes a conversation already written by someone else (a message transaction) into the list. */
-  adopt(conversation: Conversation): void {
-    if (this.#draft?.id === conversation.id) this.#draft = null;
-    const others = this.#saved.filter((c) => c.id !== conversation.id);
-    this.#saved = [conversation, ...others].sort(byActivity);
+  /** Changes the newest state of a conversation, not a copy someone held on to. */
+  async update(id: string, change: (conversation: Conversation) => Conversation): Promise<void> {
+    const current = this.get(id);
+    if (current) await this.save(change(current));
+  }
+
+  /** A saved conversation or the draft, as it is now. */
+  get(id: string): Conversation | null {
+    if (this.#draft?.id === id) return this.#draft;
+    return this.#saved.find((c) => c.id === id) ?? null;
+  }
+
+  #persist(id: string): Promise<void> {
+    const previous = this.#writes.get(id) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const newest = this.#saved.find((c) => c.id === id);
+        if (newest) await this.#store.putConversation(newest);
+      });
+    this.#writes.set(id, next);
+    return next;
+  }
+
+  /**
+   * Shows a conversation that is being written elsewhere too (a message transaction). Returns how
+   * to take it back if that write fails: the previous version, or the draft it was.
+   */
+  adopt(conversation: Conversation): () => void {
+    const { id } = conversation;
+    const wasDraft = this.#draft?.id === id ? this.#draft : null;
+    const previous = this.#saved.find((c) => c.id === id) ?? null;
+    if (wasDraft) this.#draft = null;
+    this.#saved = [conversation, ...this.#saved.filter((c) => c.id !== id)].sort(byActivity);
+    return () => {
+      if (wasDraft) this.#draft = wasDraft;
+      const others = this.#saved.filter((c) => c.id !== id);
+      this.#saved = previous ? [previous, ...others].sort(byActivity) : others;
+    };
   }
 
   async rename(id: string, title: string): Promise<void> {

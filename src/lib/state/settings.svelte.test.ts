@@ -9,9 +9,12 @@ import { createChatApi, type ApiConfig, type ChatApi } from '../api/client';
 import { ApiError } from '../api/errors';
 import { DEFAULT_SETTINGS } from '../domain/defaults';
 import type { Settings } from '../domain/types';
-import { SettingsState, type SettingsStore } from './settings.svelte';
+import { SettingsState, type SettingsDraft, type SettingsStore } from './settings.svelte';
 
 const SAVED_KEY = 'sk-saved-key-abcdefghij1234';
+
+/** The optional fields of the connection form, left blank. */
+const BLANK: Pick<SettingsDraft, 'organization' | 'project'> = { organization: '', project: '' };
 
 class FakeSettingsStore implements SettingsStore {
   stored: Settings;
@@ -81,13 +84,19 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
   it('checks the key with listModels first and saves only after it succeeded', async () => {
     const { state, store, configs, order } = await loaded({}, { models: ['a', 'b'] });
     const outcome = await state.verifyAndSave({
+      ...BLANK,
       apiKey: '  sk-new-key-0123456789  ',
       baseUrl: 'https://example.com/v1/',
     });
     expect(outcome).toEqual({ type: 'saved', modelCount: 2 });
     expect(order).toEqual(['listModels', 'putSettings']);
     expect(configs).toEqual([
-      { apiKey: 'sk-new-key-0123456789', baseUrl: 'https://example.com/v1' },
+      {
+        apiKey: 'sk-new-key-0123456789',
+        baseUrl: 'https://example.com/v1',
+        organization: null,
+        project: null,
+      },
     ]);
     expect(store.stored).toMatchObject({
       apiKey: 'sk-new-key-0123456789',
@@ -100,6 +109,7 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
   it('an empty key field keeps (and checks) the saved key', async () => {
     const { state, store, configs } = await loaded({ apiKey: SAVED_KEY }, { models: ['a'] });
     const outcome = await state.verifyAndSave({
+      ...BLANK,
       apiKey: '   ',
       baseUrl: 'http://localhost:11434/v1',
     });
@@ -110,7 +120,9 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
 
   it('an empty key field without a saved key is invalid; nothing is called', async () => {
     const { state, factory, store } = await loaded({}, { models: [] });
-    expect(await state.verifyAndSave({ apiKey: '', baseUrl: 'https://example.com/v1' })).toEqual({
+    expect(
+      await state.verifyAndSave({ ...BLANK, apiKey: '', baseUrl: 'https://example.com/v1' }),
+    ).toEqual({
       type: 'invalid',
       field: 'apiKey',
       problem: 'required',
@@ -121,7 +133,9 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
 
   it('a key with spaces inside is invalid', async () => {
     const { state } = await loaded({}, { models: [] });
-    expect(await state.verifyAndSave({ apiKey: 'sk-abc def', baseUrl: 'https://x.test' })).toEqual({
+    expect(
+      await state.verifyAndSave({ ...BLANK, apiKey: 'sk-abc def', baseUrl: 'https://x.test' }),
+    ).toEqual({
       type: 'invalid',
       field: 'apiKey',
       problem: 'spaces',
@@ -132,7 +146,9 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
     'an invalid base URL (%j) is refused before any call',
     async (baseUrl) => {
       const { state, factory, store } = await loaded({}, { models: [] });
-      expect(await state.verifyAndSave({ apiKey: 'sk-fine-0123456789', baseUrl })).toEqual({
+      expect(
+        await state.verifyAndSave({ ...BLANK, apiKey: 'sk-fine-0123456789', baseUrl }),
+      ).toEqual({
         type: 'invalid',
         field: 'baseUrl',
       });
@@ -153,6 +169,7 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
       { error: new ApiError(kind, 'detail') },
     );
     const outcome = await state.verifyAndSave({
+      ...BLANK,
       apiKey: 'sk-other-key-0123456789',
       baseUrl: 'https://example.com/v1',
     });
@@ -164,6 +181,7 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
   it('maps a raw failure (fetch TypeError) to an ApiError of kind network', async () => {
     const { state } = await loaded({}, { error: new TypeError('Failed to fetch') });
     const outcome = await state.verifyAndSave({
+      ...BLANK,
       apiKey: 'sk-new-key-0123456789',
       baseUrl: 'https://example.com/v1',
     });
@@ -179,8 +197,109 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
     const quota = Object.assign(new Error('QuotaExceededError'), { kind: 'quota' });
     store.putSettings.mockRejectedValueOnce(quota);
     await expect(
-      state.verifyAndSave({ apiKey: 'sk-new-key-0123456789', baseUrl: 'https://example.com/v1' }),
+      state.verifyAndSave({
+        ...BLANK,
+        apiKey: 'sk-new-key-0123456789',
+        baseUrl: 'https://example.com/v1',
+      }),
     ).rejects.toBe(quota);
+  });
+});
+
+describe('SettingsState: organization and project', () => {
+  it('saves them trimmed and hands them to the API factory', async () => {
+    const { state, store, configs } = await loaded({}, { models: ['a'] });
+    const outcome = await state.verifyAndSave({
+      apiKey: 'sk-new-key-0123456789',
+      baseUrl: 'https://example.com/v1',
+      organization: '  org-abc123  ',
+      project: ' proj_xyz ',
+    });
+    expect(outcome).toEqual({ type: 'saved', modelCount: 1 });
+    expect(configs).toEqual([
+      {
+        apiKey: 'sk-new-key-0123456789',
+        baseUrl: 'https://example.com/v1',
+        organization: 'org-abc123',
+        project: 'proj_xyz',
+      },
+    ]);
+    expect(store.stored).toEqual({
+      ...DEFAULT_SETTINGS,
+      apiKey: 'sk-new-key-0123456789',
+      baseUrl: 'https://example.com/v1',
+      organization: 'org-abc123',
+      project: 'proj_xyz',
+    });
+    expect(state.settings).toMatchObject({ organization: 'org-abc123', project: 'proj_xyz' });
+  });
+
+  it('blank fields are saved as null, clearing what was saved before', async () => {
+    const { state, store, configs } = await loaded(
+      { apiKey: SAVED_KEY, organization: 'org-old', project: 'proj-old' },
+      { models: [] },
+    );
+    await state.verifyAndSave({
+      apiKey: '',
+      baseUrl: 'https://example.com/v1',
+      organization: '   ',
+      project: '',
+    });
+    expect(configs[0]).toMatchObject({ organization: null, project: null });
+    expect(store.stored).toMatchObject({ apiKey: SAVED_KEY, organization: null, project: null });
+    expect(state.settings).toMatchObject({ organization: null, project: null });
+  });
+
+  it('are checked with the key: a refusal saves neither', async () => {
+    const { state, store, configs } = await loaded(
+      { apiKey: SAVED_KEY },
+      { error: new ApiError('permission', 'not a member of the organization') },
+    );
+    const outcome = await state.verifyAndSave({
+      ...BLANK,
+      apiKey: '',
+      baseUrl: DEFAULT_SETTINGS.baseUrl,
+      organization: 'org-elsewhere',
+    });
+    expect(outcome).toMatchObject({ type: 'failed', error: { kind: 'permission' } });
+    expect(configs[0]).toMatchObject({ organization: 'org-elsewhere', project: null });
+    expect(store.putSettings).not.toHaveBeenCalled();
+    expect(state.settings.organization).toBeNull();
+  });
+
+  it('saveUnchecked saves them too', async () => {
+    const { state, store } = await loaded({}, {});
+    await state.saveUnchecked({
+      apiKey: 'sk-new-key-0123456789',
+      baseUrl: 'https://x.test/v1',
+      organization: 'org-1',
+      project: '',
+    });
+    expect(store.stored).toMatchObject({ organization: 'org-1', project: null });
+  });
+
+  it('refreshModels uses the saved ones', async () => {
+    const { state, factory } = await loaded(
+      { apiKey: SAVED_KEY, organization: 'org-1', project: 'proj-1' },
+      { models: ['m'] },
+    );
+    await state.refreshModels();
+    expect(factory).toHaveBeenCalledWith({
+      apiKey: SAVED_KEY,
+      baseUrl: DEFAULT_SETTINGS.baseUrl,
+      organization: 'org-1',
+      project: 'proj-1',
+    });
+  });
+
+  it('forgetKey and setLocale keep them', async () => {
+    const { state, store } = await loaded(
+      { apiKey: SAVED_KEY, organization: 'org-1', project: 'proj-1' },
+      {},
+    );
+    await state.setLocale('en');
+    await state.forgetKey();
+    expect(store.stored).toMatchObject({ apiKey: null, organization: 'org-1', project: 'proj-1' });
   });
 });
 
@@ -188,7 +307,11 @@ describe('SettingsState: other actions', () => {
   it('saveUnchecked saves without asking the endpoint', async () => {
     const { state, store, factory } = await loaded({}, { models: ['a'] });
     expect(
-      await state.saveUnchecked({ apiKey: 'sk-new-key-0123456789', baseUrl: 'https://x.test/v1/' }),
+      await state.saveUnchecked({
+        ...BLANK,
+        apiKey: 'sk-new-key-0123456789',
+        baseUrl: 'https://x.test/v1/',
+      }),
     ).toEqual({ type: 'saved', modelCount: 0 });
     expect(factory).not.toHaveBeenCalled();
     expect(store.stored).toMatchObject({
@@ -199,7 +322,9 @@ describe('SettingsState: other actions', () => {
 
   it('saveUnchecked still validates', async () => {
     const { state, store } = await loaded({}, {});
-    expect(await state.saveUnchecked({ apiKey: 'sk-x-0123456789', baseUrl: 'nope' })).toEqual({
+    expect(
+      await state.saveUnchecked({ ...BLANK, apiKey: 'sk-x-0123456789', baseUrl: 'nope' }),
+    ).toEqual({
       type: 'invalid',
       field: 'baseUrl',
     });
@@ -214,7 +339,12 @@ describe('SettingsState: other actions', () => {
     await state.refreshModels();
     expect(state.models).toEqual(['a']);
     await state.forgetKey();
-    expect(store.stored).toEqual({ apiKey: null, baseUrl: 'https://x.test/v1', locale: 'en' });
+    expect(store.stored).toEqual({
+      ...DEFAULT_SETTINGS,
+      apiKey: null,
+      baseUrl: 'https://x.test/v1',
+      locale: 'en',
+    });
     expect(state.hasKey).toBe(false);
     expect(state.maskedKey).toBeNull();
     expect(state.models).toEqual([]);
@@ -236,7 +366,12 @@ describe('SettingsState: other actions', () => {
     fail = true;
     await expect(state.refreshModels()).resolves.toBeUndefined();
     expect(state.models).toEqual(['m1']);
-    expect(factory).toHaveBeenCalledWith({ apiKey: SAVED_KEY, baseUrl: DEFAULT_SETTINGS.baseUrl });
+    expect(factory).toHaveBeenCalledWith({
+      apiKey: SAVED_KEY,
+      baseUrl: DEFAULT_SETTINGS.baseUrl,
+      organization: null,
+      project: null,
+    });
 
     const { state: keyless, factory: unused } = await loaded({}, { models: ['x'] });
     await keyless.refreshModels();
@@ -277,15 +412,58 @@ describe('SettingsState.verifyAndSave against the test server', () => {
 
   it('saves a key the endpoint accepts and keeps its model list', async () => {
     const { state, store } = real();
-    const outcome = await state.verifyAndSave({ apiKey: TEST_API_KEY, baseUrl: `${server.url}/` });
+    const outcome = await state.verifyAndSave({
+      ...BLANK,
+      apiKey: TEST_API_KEY,
+      baseUrl: `${server.url}/`,
+    });
     expect(outcome).toEqual({ type: 'saved', modelCount: DEFAULT_MODELS.length });
     expect(store.stored).toMatchObject({ apiKey: TEST_API_KEY, baseUrl: server.url });
     expect(state.models).toContain('gpt-4o-mini');
   });
 
+  it('the real client sends the saved organization and project as headers', async () => {
+    const { state, store } = real();
+    const before = server.requests.length;
+    const outcome = await state.verifyAndSave({
+      apiKey: TEST_API_KEY,
+      baseUrl: server.url,
+      organization: 'org-parley',
+      project: 'proj_parley',
+    });
+    expect(outcome.type).toBe('saved');
+    expect(store.stored).toMatchObject({ organization: 'org-parley', project: 'proj_parley' });
+    const check = server.requests.slice(before).find((r) => r.method === 'GET');
+    expect(check?.headers).toMatchObject({
+      'openai-organization': 'org-parley',
+      'openai-project': 'proj_parley',
+    });
+
+    await state.refreshModels();
+    const refresh = server.requests.at(-1);
+    expect(refresh?.method).toBe('GET');
+    expect(refresh?.headers).toMatchObject({
+      'openai-organization': 'org-parley',
+      'openai-project': 'proj_parley',
+    });
+  });
+
+  it('the real client sends neither header when both are blank', async () => {
+    const { state } = real();
+    const before = server.requests.length;
+    await state.verifyAndSave({ ...BLANK, apiKey: TEST_API_KEY, baseUrl: server.url });
+    const sent = server.requests.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const request of sent) {
+      expect(request.headers).not.toHaveProperty('openai-organization');
+      expect(request.headers).not.toHaveProperty('openai-project');
+    }
+  });
+
   it('a rejected key is not saved and cannot be saved anyway', async () => {
     const { state, store } = real();
     const outcome = await state.verifyAndSave({
+      ...BLANK,
       apiKey: 'sk-wrong-0123456789abcdef',
       baseUrl: server.url,
     });
@@ -302,7 +480,7 @@ describe('SettingsState.verifyAndSave against the test server', () => {
     const url = gone.url;
     await gone.close();
     const { state, store } = real();
-    const outcome = await state.verifyAndSave({ apiKey: TEST_API_KEY, baseUrl: url });
+    const outcome = await state.verifyAndSave({ ...BLANK, apiKey: TEST_API_KEY, baseUrl: url });
     expect(outcome).toMatchObject({
       type: 'failed',
       canSaveAnyway: true,

@@ -18,6 +18,16 @@ export interface SettingsDraft {
   /** Empty keeps the saved key (the field never shows it). */
   apiKey: string;
   baseUrl: string;
+  /** Optional OpenAI-Organization / OpenAI-Project; blank sends none. */
+  organization: string;
+  project: string;
+}
+
+interface Connection {
+  apiKey: string;
+  baseUrl: string;
+  organization: string | null;
+  project: string | null;
 }
 
 export type SaveOutcome =
@@ -84,10 +94,11 @@ export class SettingsState {
 
   /** Refreshes the model suggestions quietly; a failure leaves the old list. */
   async refreshModels(): Promise<void> {
-    const { apiKey, baseUrl } = this.#settings;
+    const { apiKey, baseUrl, organization, project } = this.#settings;
     if (apiKey === null) return;
     try {
-      this.#models = await (await this.#createApi({ apiKey, baseUrl })).listModels();
+      const api = await this.#createApi({ apiKey, baseUrl, organization, project });
+      this.#models = await api.listModels();
     } catch {
       // Suggestions are a convenience: the Model box accepts any id without them.
     }
@@ -102,16 +113,27 @@ export class SettingsState {
     await this.#put({ ...this.#settings, locale });
   }
 
-  #parse(draft: SettingsDraft): { apiKey: string; baseUrl: string } | SaveOutcome {
+  /** The preset new chats start from; null: they copy the current conversation's settings. */
+  async setDefaultPreset(id: string | null): Promise<void> {
+    await this.#put({ ...this.#settings, defaultPresetId: id });
+  }
+
+  #parse(draft: SettingsDraft): Connection | SaveOutcome {
     const baseUrl = normalizeBaseUrl(draft.baseUrl);
     const apiKey = draft.apiKey.trim() === '' ? (this.#settings.apiKey ?? '') : draft.apiKey.trim();
     const problem = keyProblem(apiKey);
     if (problem) return { type: 'invalid', field: 'apiKey', problem };
     if (baseUrl === null) return { type: 'invalid', field: 'baseUrl' };
-    return { apiKey, baseUrl };
+    const optional = (text: string) => (text.trim() === '' ? null : text.trim());
+    return {
+      apiKey,
+      baseUrl,
+      organization: optional(draft.organization),
+      project: optional(draft.project),
+    };
   }
 
-  async #save(connection: { apiKey: string; baseUrl: string }): Promise<void> {
+  async #save(connection: Connection): Promise<void> {
     await this.#put({ ...this.#settings, ...connection });
   }
 
