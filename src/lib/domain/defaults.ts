@@ -23,4 +23,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   organization: null,
   project: null,
   defaultPresetId: null,
+  requestsPerMinute: null,
+  tokensPerMinute: null,
+  encryptedKey: null,
 });

@@ -145,4 +145,20 @@ export interface Settings {
   project: string | null;
   /** The preset new chats start from; `null`: new chats copy the current conversation's. */
   defaultPresetId: string | null;
+  /** Client-side limits: requests are queued to stay under them (null: no limit). */
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  /**
+   * The key encrypted with the person's passphrase (then `apiKey` is null on disk): unlocked
+   * once per session, never stored in the clear.
+   */
+  encryptedKey: EncryptedKey | null;
+}
+
+/** AES-GCM ciphertext of the key under a PBKDF2-derived key; binary fields base64-encoded. */
+export interface EncryptedKey {
+  ciphertext: string;
+  iv: string;
+  salt: string;
+  iterations: number;
 }

@@ -218,6 +218,9 @@ describe('normalizeSettings', () => {
       organization: 'org-1',
       project: 'proj_1',
       defaultPresetId: 'builtin:precise',
+      requestsPerMinute: null,
+      tokensPerMinute: null,
+      encryptedKey: null,
     };
     expect(normalizeSettings(complete)).toEqual(complete);
   });

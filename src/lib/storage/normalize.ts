@@ -11,6 +11,7 @@ import type {
   ApiErrorKind,
   ChatParams,
   Conversation,
+  EncryptedKey,
   Locale,
   Message,
   MessageError,
@@ -150,7 +151,23 @@ export function normalizeSettings(stored: StoredSettings = {}): Settings {
     organization: nonEmptyString(stored.organization) ?? DEFAULT_SETTINGS.organization,
     project: nonEmptyString(stored.project) ?? DEFAULT_SETTINGS.project,
     defaultPresetId: nonEmptyString(stored.defaultPresetId) ?? DEFAULT_SETTINGS.defaultPresetId,
+    requestsPerMinute: positiveInteger(stored.requestsPerMinute) ?? null,
+    tokensPerMinute: positiveInteger(stored.tokensPerMinute) ?? null,
+    encryptedKey: encryptedKey(stored.encryptedKey),
   };
+}
+
+/** A stored encrypted key is usable only whole: a damaged one reads as none (never half-used). */
+function encryptedKey(value: unknown): EncryptedKey | null {
+  const record = object(value);
+  if (!record) return null;
+  const ciphertext = nonEmptyString(record.ciphertext);
+  const iv = nonEmptyString(record.iv);
+  const salt = nonEmptyString(record.salt);
+  const iterations = positiveInteger(record.iterations);
+  if (ciphertext === undefined || iv === undefined || salt === undefined) return null;
+  if (iterations === undefined) return null;
+  return { ciphertext, iv, salt, iterations };
 }
 
 /**

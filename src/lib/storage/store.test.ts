@@ -236,6 +236,9 @@ describe('settings', () => {
       organization: 'org-1',
       project: 'proj_1',
       defaultPresetId: 'p1',
+      requestsPerMinute: null,
+      tokensPerMinute: null,
+      encryptedKey: null,
     };
     await store.putSettings(settings);
     expect(await store.getSettings()).toEqual(settings);
