@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import type { ScenarioName } from '../support/server';
 import { expect, replies, send, test } from './fixtures';
 
@@ -12,6 +13,13 @@ const CASES: { scenario: ScenarioName; says: RegExp }[] = [
   { scenario: 'server-error', says: /problem on its side/ },
 ];
 
+/** Failures that pass are retried first (retries.spec.ts); here the person stops waiting. */
+async function giveUpRetrying(page: Page, scenario: ScenarioName): Promise<void> {
+  if (scenario === 'rate-limit' || scenario === 'server-error') {
+    await page.getByRole('button', { name: 'Cancel retry', exact: true }).click();
+  }
+}
+
 test.describe('failures are explained in words, with what to do next', () => {
   for (const { scenario, says } of CASES) {
     test(`${scenario}: a clear alert, the message kept, Retry works`, async ({
@@ -22,6 +30,7 @@ test.describe('failures are explained in words, with what to do next', () => {
       await connect();
       server.use(scenario);
       await send(page, 'Please answer');
+      await giveUpRetrying(page, scenario);
       const alert = page.getByRole('alert');
       await expect(alert).toContainText(says);
       await expect(alert).not.toContainText('{"error"');
@@ -56,6 +65,8 @@ test.describe('failures are explained in words, with what to do next', () => {
     await page.getByRole('button', { name: 'New chat', exact: true }).click();
     server.use('rate-limit');
     await send(page, 'Two');
+    await page.getByRole('button', { name: 'Cancel retry', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('rate-limiting');
     await expect(page.getByRole('alert')).not.toContainText('credit');
   });
 
@@ -67,6 +78,7 @@ test.describe('failures are explained in words, with what to do next', () => {
     await connect();
     server.setOptions({ cors: false });
     await send(page, 'Hello?');
+    await page.getByRole('button', { name: 'Cancel retry', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('Could not reach the endpoint');
     await expect(page.getByRole('article', { name: /^User/ })).toContainText('Hello?');
   });

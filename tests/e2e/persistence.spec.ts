@@ -47,11 +47,11 @@ test.describe('everything is stored as it happens', () => {
     connect,
   }) => {
     await connect();
-    server.use('server-error');
+    server.use('quota');
     await send(page, 'Do not lose me');
     await expect(page.getByRole('alert')).toBeVisible();
     await page.reload();
     await expect(page.getByRole('article', { name: /^User/ })).toContainText('Do not lose me');
-    await expect(page.getByRole('alert')).toContainText('problem on its side');
+    await expect(page.getByRole('alert')).toContainText('run out of credit');
   });
 });

@@ -5,6 +5,7 @@
 import type OpenAI from 'openai';
 import type { ChatRequestBody } from '../domain/request';
 import { ApiError, toApiError } from './errors';
+import { parseRateLimitHeaders } from './rate-limit-headers';
 import { ChatStreamAccumulator, type DeltaHandler, type StreamResult } from './stream';
 
 export interface ApiConfig {
@@ -95,7 +96,10 @@ async function streamChat(
 ): Promise<StreamResult> {
   const accumulator = new ChatStreamAccumulator();
   try {
-    const stream = await client.chat.completions.create(body, { signal });
+    const { data: stream, response } = await client.chat.completions
+      .create(body, { signal })
+      .withResponse();
+    accumulator.rateLimits = parseRateLimitHeaders(response.headers);
     // The SDK ends the iteration quietly when `signal` aborts; the caller reads signal.aborted.
     for await (const chunk of stream) accumulator.push(chunk, onDelta);
   } catch (thrown) {

@@ -3,6 +3,19 @@
  * person reads are not here: they live in the i18n catalog, keyed by kind.
  */
 import type { ApiErrorKind, MessageError } from '../domain/types';
+import {
+  exhaustedResetMs,
+  parseRateLimitHeaders,
+  type RateLimitSnapshot,
+} from './rate-limit-headers';
+
+interface ApiErrorInit {
+  status?: number;
+  code?: string;
+  retryAfterSeconds?: number;
+  rateLimits?: RateLimitSnapshot;
+  cause?: unknown;
+}
 
 export class ApiError extends Error {
   readonly kind: ApiErrorKind;
@@ -10,18 +23,20 @@ export class ApiError extends Error {
   readonly code: string | undefined;
   /** Seconds the server asked us to wait (retry-after / retry-after-ms), when it said. */
   readonly retryAfterSeconds: number | undefined;
+  /** Milliseconds until the exhausted x-ratelimit window resets, when the headers were readable. */
+  readonly resetMs: number | undefined;
+  /** The rate-limit headers of the failed response, when readable. */
+  readonly rateLimits: RateLimitSnapshot | undefined;
 
-  constructor(
-    kind: ApiErrorKind,
-    message: string,
-    init: { status?: number; code?: string; retryAfterSeconds?: number; cause?: unknown } = {},
-  ) {
+  constructor(kind: ApiErrorKind, message: string, init: ApiErrorInit = {}) {
     super(message, { cause: init.cause });
     this.name = 'ApiError';
     this.kind = kind;
     this.status = init.status;
     this.code = init.code;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.rateLimits = init.rateLimits;
+    this.resetMs = exhaustedResetMs(init.rateLimits);
   }
 
   /** The stored form, for a message record. */
@@ -60,6 +75,12 @@ function header(headers: unknown, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
   if (typeof headers !== 'object' || headers === null) return undefined;
   return asString((headers as Record<string, unknown>)[name]);
+}
+
+function headerSource(headers: unknown): Headers | Record<string, string> | undefined {
+  if (headers instanceof Headers) return headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  return headers as Record<string, string>;
 }
 
 export function retryAfterSeconds(headers: unknown): number | undefined {
@@ -138,8 +159,10 @@ export function toApiError(thrown: unknown, partial = false): ApiError {
   const type = asString(body.type) ?? asString(error.type);
   const message = providerMessage(error);
   const retryAfter = retryAfterSeconds(error.headers);
-  const init = {
+  const rateLimits = parseRateLimitHeaders(headerSource(error.headers));
+  const init: ApiErrorInit = {
     cause: thrown,
+    ...(rateLimits === undefined ? {} : { rateLimits }),
     ...(status === undefined ? {} : { status }),
     ...(code === undefined ? {} : { code }),
     ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),

@@ -6,6 +6,7 @@
  * deltas and fields nobody documented. Anything unexpected is skipped, never thrown on.
  */
 import type { Usage } from '../domain/types';
+import type { RateLimitSnapshot } from './rate-limit-headers';
 
 export interface ChoiceResult {
   index: number;
@@ -20,6 +21,8 @@ export interface StreamResult {
   /** The model the server says answered (often a dated snapshot of the one requested). */
   model: string | undefined;
   usage: Usage | undefined;
+  /** The response's rate-limit headers, when the endpoint lets the browser read them. */
+  rateLimits?: RateLimitSnapshot | undefined;
 }
 
 export type DeltaHandler = (index: number, text: string) => void;
@@ -43,6 +46,7 @@ export class ChatStreamAccumulator {
   readonly #choices = new Map<number, ChoiceResult>();
   #model: string | undefined;
   #usage: Usage | undefined;
+  rateLimits: RateLimitSnapshot | undefined;
 
   /** Takes one parsed chunk; calls `onDelta` for each piece of new text. */
   push(chunk: unknown, onDelta: DeltaHandler): void {
@@ -90,6 +94,6 @@ export class ChatStreamAccumulator {
 
   result(): StreamResult {
     const choices = [...this.#choices.values()].sort((a, b) => a.index - b.index);
-    return { choices, model: this.#model, usage: this.#usage };
+    return { choices, model: this.#model, usage: this.#usage, rateLimits: this.rateLimits };
   }
 }
