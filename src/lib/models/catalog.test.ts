@@ -8,6 +8,7 @@ import {
   MANUAL_FACTS,
   NOT_CHAT_MODELS,
   WRONG_PACKAGE_PRICES,
+  MANUAL_PRICES,
 } from './manual';
 
 const specs = packageSpecs as unknown as Record<string, ModelSpec | undefined>;
@@ -170,16 +171,21 @@ describe('prices', () => {
     expect(catalog.lookup('gpt-3.5-turbo').price).toEqual({ input: 0.5, output: 1.5 });
   });
 
-  it('are dropped where the package has a placeholder', () => {
+  it('replace a package placeholder with the hand-written price, never the placeholder', () => {
     expect(specs['gpt-4o']?.price_data?.main).toMatchObject({ input: 10, output: 30 });
-    expect(catalog.lookup('gpt-4o').price).toBeNull();
-    expect(catalog.lookup('gpt-5').price).toBeNull();
+    expect(catalog.lookup('gpt-4o').price).toEqual(MANUAL_PRICES.get('gpt-4o'));
+    expect(catalog.lookup('gpt-4o-2024-08-06').price).toEqual(MANUAL_PRICES.get('gpt-4o'));
+    expect(catalog.lookup('gpt-5').price).toEqual(MANUAL_PRICES.get('gpt-5'));
+    expect(catalog.lookup('gpt-4o-mini').price).toMatchObject({ input: 0.15, output: 0.6 });
   });
 
-  it('list only entries that still describe the package', () => {
+  it('list only entries that still describe the package, and drop their wrong price', () => {
     for (const [snapshot, wrong] of WRONG_PACKAGE_PRICES) {
       expect(specs[snapshot]?.price_data?.main, snapshot).toMatchObject(wrong);
-      expect(catalog.lookup(snapshot).price, snapshot).toBeNull();
+      expect(
+        catalog.lookup(snapshot).price ?? { input: -1, output: -1 },
+        snapshot,
+      ).not.toMatchObject(wrong);
     }
   });
 });

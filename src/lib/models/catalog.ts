@@ -13,6 +13,7 @@ import {
   LEGACY_CHAT_MODELS,
   MANUAL_ALIASES,
   MANUAL_FACTS,
+  MANUAL_PRICES,
   NOT_CHAT_MODELS,
   trustedPrice,
 } from './manual';
@@ -74,7 +75,7 @@ function toInfo({ id, spec, isAliased }: Resolved): ModelInfo {
     contextWindow: facts?.contextWindow ?? spec.context_window ?? null,
     maxOutputTokens: spec.max_output_tokens ?? null,
     maxInputTokens: inputCap(spec),
-    price: priceOf(spec),
+    price: priceOf(spec) ?? MANUAL_PRICES.get(id) ?? MANUAL_PRICES.get(baseId(id)) ?? null,
     isReasoning,
     ...parameterRules(id, isReasoning),
     usesMaxCompletionTokens: isReasoning,

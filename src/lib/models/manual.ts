@@ -90,3 +90,24 @@ export function trustedPrice(snapshot: string, price: ModelPrice): ModelPrice | 
   const wrong = WRONG_PACKAGE_PRICES.get(snapshot);
   return wrong !== undefined && same(wrong) ? null : price;
 }
+
+/**
+ * Prices (USD per 1M tokens) for the models people use most, where the package's price is one of
+ * the wrong ones above and so dropped: without these, the most common replies would show no cost.
+ * From OpenAI's pricing page (openai.com/api/pricing), standard tier, as of 2025; a package
+ * release with right prices takes over on its own, since these apply only where its price is
+ * dropped.
+ */
+export const MANUAL_PRICES: ReadonlyMap<string, ModelPrice> = new Map<string, ModelPrice>([
+  ['gpt-4o', { input: 2.5, output: 10, cachedInput: 1.25 }],
+  ['gpt-4o-mini', { input: 0.15, output: 0.6, cachedInput: 0.075 }],
+  ['gpt-4.1', { input: 2, output: 8, cachedInput: 0.5 }],
+  ['gpt-4.1-mini', { input: 0.4, output: 1.6, cachedInput: 0.1 }],
+  ['gpt-4.1-nano', { input: 0.1, output: 0.4, cachedInput: 0.025 }],
+  ['gpt-5', { input: 1.25, output: 10, cachedInput: 0.125 }],
+  ['gpt-5-mini', { input: 0.25, output: 2, cachedInput: 0.025 }],
+  ['gpt-5-nano', { input: 0.05, output: 0.4, cachedInput: 0.005 }],
+  ['o3', { input: 2, output: 8, cachedInput: 0.5 }],
+  ['o3-mini', { input: 1.1, output: 4.4, cachedInput: 0.55 }],
+  ['o4-mini', { input: 1.1, output: 4.4, cachedInput: 0.275 }],
+]);
