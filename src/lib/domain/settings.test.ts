@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyProblem, maskKey, normalizeBaseUrl } from './settings';
+import { keyProblem, maskKey, normalizeBaseUrl, passphraseProblem } from './settings';
 
 describe('keyProblem', () => {
   it('requires a key', () => {
@@ -25,6 +25,8 @@ describe('normalizeBaseUrl', () => {
     ['http://localhost:11434/v1', 'http://localhost:11434/v1'],
     ['http://127.0.0.1:8080/v1/', 'http://127.0.0.1:8080/v1'],
     ['HTTPS://API.Example.COM/v1', 'https://api.example.com/v1'],
+    ['http://LOCALHOST:1234', 'http://localhost:1234'],
+    ['http://localhost/v1', 'http://localhost/v1'],
   ])('accepts %j as %j', (input, expected) => {
     expect(normalizeBaseUrl(input)).toBe(expected);
   });
@@ -43,6 +45,11 @@ describe('normalizeBaseUrl', () => {
     'https://example.com/v1?key=sk-123',
     'https://example.com/v1#frag',
     'not a url',
+    // Plain http only to this computer, as the Content-Security-Policy allows.
+    'http://api.example.com/v1',
+    'http://192.168.1.20:8080/v1',
+    'http://localhost.example.com/v1',
+    'http://[::1]:8080/v1',
   ])('rejects %j', (input) => {
     expect(normalizeBaseUrl(input)).toBeNull();
   });
@@ -89,5 +96,18 @@ describe('maskKey', () => {
   it('shows no ending at all for a key of 12 characters or fewer', () => {
     expect(maskKey('sk-123456789')).toBe('sk-…');
     expect(maskKey('shortkey')).toBe('…');
+  });
+});
+
+describe('passphraseProblem', () => {
+  it('requires one of at least 8 characters, typed the same twice', () => {
+    expect(passphraseProblem('', '')).toBe('required');
+    expect(passphraseProblem('1234567', '1234567')).toBe('short');
+    // Characters, not UTF-16 units: four emoji are four characters.
+    expect(passphraseProblem('🔒🔒🔒🔒', '🔒🔒🔒🔒')).toBe('short');
+    expect(passphraseProblem('12345678', '12345679')).toBe('mismatch');
+    expect(passphraseProblem('12345678', '')).toBe('mismatch');
+    expect(passphraseProblem('12345678', '12345678')).toBeNull();
+    expect(passphraseProblem('密码密码密码密码', '密码密码密码密码')).toBeNull();
   });
 });

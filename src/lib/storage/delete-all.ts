@@ -1,0 +1,131 @@
+/**
+ * "Delete all data": everything Parley keeps in this browser. The IndexedDB database (every
+ * conversation, message, preset, draft and setting, the key included), Parley's own entries in
+ * localStorage and sessionStorage, the service worker and Cache Storage.
+ *
+ * The database is deleted whole (`deleteDatabase`), not emptied store by store: nothing of an
+ * old schema survives, and the next start builds a fresh one. Deleting waits until every open
+ * connection has closed. Parley tabs close theirs on `versionchange` (store.ts), so `onBlocked`
+ * means some tab has not (an older Parley, or one busy opening); the caller asks other tabs to
+ * close over BroadcastChannel, and the promise settles once they have.
+ *
+ * Cache Storage and service workers are per origin, not per path: Parley expects an origin of its
+ * own (as its IndexedDB database does), and clears both whole. Web storage keys are shared with
+ * whatever else runs on the origin, so only keys starting with `parley` are removed.
+ */
+import { StorageError, toStorageError } from './errors';
+import { DB_NAME } from './schema';
+
+export interface DeleteAllOptions {
+  /** Database name; tests use their own. Defaults to DB_NAME. */
+  name?: string;
+  /** Defaults to the global `indexedDB`. */
+  indexedDB?: IDBFactory;
+  /** Defaults to the global `caches` (missing on insecure pages). */
+  caches?: Pick<CacheStorage, 'keys' | 'delete'>;
+  /** Defaults to `navigator.serviceWorker` (missing on insecure pages). */
+  serviceWorker?: Pick<ServiceWorkerContainer, 'getRegistrations'>;
+  /** Defaults to `localStorage` and `sessionStorage`. */
+  webStorages?: Storage[];
+  /** Another connection is still open: deleting waits for it to close. */
+  onBlocked?: () => void;
+}
+
+/** Web storage keys Parley owns (and may therefore delete). */
+const WEB_STORAGE_PREFIX = 'parley';
+
+/**
+ * Deletes it all. The `deleteDatabase` request is issued synchronously, before this returns its
+ * promise, so a caller can tell other tabs right after calling and know the request comes first:
+ * any database they open afterwards waits for the deletion and starts empty. Close this tab's
+ * own connection before calling, or it blocks its own deletion until its `versionchange`.
+ */
+export function deleteAllData(options: DeleteAllOptions = {}): Promise<void> {
+  const factory = options.indexedDB ?? (typeof indexedDB === 'undefined' ? undefined : indexedDB);
+  const database = factory
+    ? deleteDatabase(factory, options.name ?? DB_NAME, options.onBlocked)
+    : Promise.resolve();
+  // Caches and the service worker hold only Parley's own files, none of the person's data: a
+  // failure there must not report the deletion as failed. The next start re-installs both.
+  const files = Promise.all([
+    clearCaches(options.caches ?? globalCaches()),
+    unregisterServiceWorkers(options.serviceWorker ?? globalServiceWorker()),
+  ]).catch(ignore);
+  return Promise.all([database, files]).then(() => {
+    clearWebStorage(options.webStorages ?? globalWebStorages());
+  });
+}
+
+function ignore(): void {
+  // Deliberately empty: see above.
+}
+
+function deleteDatabase(factory: IDBFactory, name: string, onBlocked?: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.deleteDatabase(name);
+    } catch (error) {
+      reject(toStorageError(error));
+      return;
+    }
+    request.addEventListener('success', () => {
+      resolve();
+    });
+    request.addEventListener('error', () => {
+      reject(
+        request.error
+          ? toStorageError(request.error)
+          : new StorageError('unknown', 'Deleting the database failed.'),
+      );
+    });
+    request.addEventListener('blocked', () => onBlocked?.());
+  });
+}
+
+async function clearCaches(storage: Pick<CacheStorage, 'keys' | 'delete'> | undefined) {
+  if (!storage) return;
+  const names = await storage.keys();
+  await Promise.all(names.map((name) => storage.delete(name)));
+}
+
+async function unregisterServiceWorkers(
+  container: Pick<ServiceWorkerContainer, 'getRegistrations'> | undefined,
+) {
+  if (!container) return;
+  const registrations = await container.getRegistrations();
+  await Promise.all(registrations.map((registration) => registration.unregister()));
+}
+
+function clearWebStorage(storages: Storage[]): void {
+  for (const storage of storages) {
+    // Collected first: removing while indexing would skip the key after each one removed.
+    const keys: string[] = [];
+    for (let i = 0; i < storage.length; i += 1) {
+      const key = storage.key(i);
+      if (key?.startsWith(WEB_STORAGE_PREFIX)) keys.push(key);
+    }
+    for (const key of keys) storage.removeItem(key);
+  }
+}
+
+function globalCaches(): CacheStorage | undefined {
+  return typeof caches === 'undefined' ? undefined : caches;
+}
+
+function globalServiceWorker(): ServiceWorkerContainer | undefined {
+  return typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+}
+
+/** Reading `localStorage` itself throws where storage is disabled: then there is nothing to clear. */
+function globalWebStorages(): Storage[] {
+  const found: Storage[] = [];
+  for (const read of [() => localStorage, () => sessionStorage]) {
+    try {
+      found.push(read());
+    } catch {
+      // Missing (Node) or disabled by the browser's settings.
+    }
+  }
+  return found;
+}
