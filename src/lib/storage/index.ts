@@ -1,5 +1,16 @@
 export { openStore } from './store';
-export type { OpenStoreOptions, ParleyStore } from './store';
+export type {
+  ConversationChange,
+  ImportCounts,
+  ImportSummary,
+  OpenStoreOptions,
+  ParleyStore,
+} from './store';
+export { readStoreChange, withBroadcast } from './broadcast';
+export type { StoreChange } from './broadcast';
+export type { ExportFile, ImportData, ImportProblem } from './transfer';
 export { StorageError } from './errors';
 export type { StorageErrorKind } from './errors';
 export { DB_NAME, DB_VERSION } from './schema';
+export { deleteAllData } from './delete-all';
+export type { DeleteAllOptions } from './delete-all';

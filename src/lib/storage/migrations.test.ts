@@ -31,6 +31,12 @@ function buildVersion2(db: IDBDatabase): void {
   db.createObjectStore('presets', { keyPath: 'id' });
 }
 
+/** The version-3 schema, frozen: version 2 plus one draft per conversation. */
+function buildVersion3(db: IDBDatabase): void {
+  buildVersion2(db);
+  db.createObjectStore('drafts', { keyPath: 'conversationId' });
+}
+
 function describeSchema(db: IDBDatabase) {
   const names = [...db.objectStoreNames].sort();
   const tx = db.transaction(names);
@@ -45,7 +51,7 @@ function describeSchema(db: IDBDatabase) {
 }
 
 async function schemaOf(factory: IDBFactory) {
-  const db = await openRaw(factory, NAME, 2);
+  const db = await openRaw(factory, NAME, 3);
   const schema = describeSchema(db);
   db.close();
   return schema;
@@ -114,22 +120,25 @@ const V1 = {
   settings: { apiKey: 'sk-old', baseUrl: 'https://example.test/v1', locale: 'zh-CN' },
 } as const;
 
-describe('version 2', () => {
+describe('version 3', () => {
   it('is what a fresh install builds', async () => {
     const fresh = new IDBFactory();
     (await openStore({ name: NAME, indexedDB: fresh })).close();
     const byHand = new IDBFactory();
-    (await openRaw(byHand, NAME, 2, buildVersion2)).close();
+    (await openRaw(byHand, NAME, 3, buildVersion3)).close();
 
     expect(await schemaOf(fresh)).toEqual(await schemaOf(byHand));
   });
 
-  it('is what an upgraded version-1 database has', async () => {
+  it.each([
+    [1, buildVersion1],
+    [2, buildVersion2],
+  ] as const)('is what an upgraded version-%i database has', async (version, build) => {
     const upgraded = new IDBFactory();
-    (await openRaw(upgraded, NAME, 1, buildVersion1)).close();
+    (await openRaw(upgraded, NAME, version, build)).close();
     (await openStore({ name: NAME, indexedDB: upgraded })).close();
     const byHand = new IDBFactory();
-    (await openRaw(byHand, NAME, 2, buildVersion2)).close();
+    (await openRaw(byHand, NAME, 3, buildVersion3)).close();
 
     expect(await schemaOf(upgraded)).toEqual(await schemaOf(byHand));
   });
@@ -188,7 +197,7 @@ describe('version 1 → 2', () => {
   it('leaves the records on disk untouched (normalising happens on read)', async () => {
     const { factory, store } = await upgradedFromVersion1();
     store.close();
-    const db = await openRaw(factory, NAME, 2);
+    const db = await openRaw(factory, NAME, 3);
     expect(await getAllRaw(db, 'conversations')).toEqual(V1.conversations);
     expect(await getAllRaw(db, 'messages')).toEqual(V1.messages);
     expect(await getAllRaw(db, 'settings')).toEqual([V1.settings]);
@@ -196,6 +205,128 @@ describe('version 1 → 2', () => {
   });
 });
 
+/** Records exactly as Parley 2 wrote them: version 1's shapes plus full params and presets. */
+const V2 = {
+  conversation: {
+    id: 'c2',
+    title: 'With a preset',
+    isTitleCustom: false,
+    systemPrompt: 'Be brief.',
+    params: {
+      model: 'gpt-4o',
+      temperature: 0.2,
+      maxTokens: 100,
+      topP: 0.9,
+      n: 2,
+      stop: ['END'],
+      presencePenalty: 0.1,
+      frequencyPenalty: -0.1,
+      seed: 7,
+      responseFormat: 'json_object',
+      reasoningEffort: null,
+      contextWindow: null,
+    },
+    createdAt: 10,
+    updatedAt: 20,
+    currentLeafId: 'r1',
+    presetId: 'mine',
+  },
+  messages: [
+    {
+      id: 'q1',
+      conversationId: 'c2',
+      parentId: null,
+      role: 'user',
+      content: 'Question',
+      status: 'complete',
+      createdAt: 11,
+      updatedAt: 11,
+    },
+    {
+      id: 'r1',
+      conversationId: 'c2',
+      parentId: 'q1',
+      role: 'assistant',
+      content: 'Half an ans',
+      status: 'streaming',
+      createdAt: 12,
+      updatedAt: 13,
+      model: 'gpt-4o',
+      choiceIndex: 0,
+      choiceCount: 2,
+      stopSequences: ['END'],
+    },
+  ],
+  preset: {
+    id: 'mine',
+    name: 'Mine',
+    params: { temperature: 0.2 },
+    systemPrompt: 'Be brief.',
+    createdAt: 5,
+    updatedAt: 6,
+  },
+  settings: {
+    apiKey: 'sk-two',
+    baseUrl: 'https://example.test/v1',
+    locale: null,
+    organization: 'org-1',
+    project: null,
+    defaultPresetId: 'mine',
+  },
+} as const;
+
+describe('version 2 → 3', () => {
+  async function upgradedFromVersion2() {
+    const factory = new IDBFactory();
+    const db = await openRaw(factory, NAME, 2, buildVersion2);
+    await putRaw(db, 'conversations', [{ value: V2.conversation }]);
+    await putRaw(
+      db,
+      'messages',
+      V2.messages.map((value) => ({ value })),
+    );
+    await putRaw(db, 'presets', [{ value: V2.preset }]);
+    await putRaw(db, 'settings', [{ value: V2.settings, key: 'settings' }]);
+    db.close();
+    return { factory, store: await openStore({ name: NAME, indexedDB: factory }) };
+  }
+
+  it('reads every record intact, in today’s shape', async () => {
+    const { store } = await upgradedFromVersion2();
+
+    expect(await store.listConversations()).toEqual([V2.conversation]);
+    // Still `streaming`: whether another tab is streaming it is for state to decide, not storage.
+    expect(await store.listMessages('c2')).toEqual(V2.messages);
+    expect(await store.listPresets()).toEqual([V2.preset]);
+    expect(await store.getSettings()).toEqual({ ...DEFAULT_SETTINGS, ...V2.settings });
+    store.close();
+  });
+
+  it('starts with no drafts, and the drafts store takes writes', async () => {
+    const { store } = await upgradedFromVersion2();
+    expect(await store.getDraft('c2')).toBeUndefined();
+    expect(await store.listDrafts()).toEqual([]);
+    await store.putDraft({ conversationId: 'c2', text: 'Unsent', updatedAt: 30 });
+    expect(await store.getDraft('c2')).toEqual({
+      conversationId: 'c2',
+      text: 'Unsent',
+      updatedAt: 30,
+    });
+    store.close();
+  });
+
+  it('leaves the records on disk untouched', async () => {
+    const { factory, store } = await upgradedFromVersion2();
+    store.close();
+    const db = await openRaw(factory, NAME, 3);
+    expect(await getAllRaw(db, 'conversations')).toEqual([V2.conversation]);
+    expect(await getAllRaw(db, 'messages')).toEqual(V2.messages);
+    expect(await getAllRaw(db, 'presets')).toEqual([V2.preset]);
+    expect(await getAllRaw(db, 'settings')).toEqual([V2.settings]);
+    db.close();
+  });
+});
+
 it('DB_VERSION has a migration test above for every version', () => {
-  expect(DB_VERSION).toBe(2);
+  expect(DB_VERSION).toBe(3);
 });

@@ -14,6 +14,7 @@ import type { IDBPDatabase } from 'idb';
 export function migrate(db: IDBPDatabase, oldVersion: number): void {
   if (oldVersion < 1) createVersion1(db);
   if (oldVersion < 2) createVersion2(db);
+  if (oldVersion < 3) createVersion3(db);
 }
 
 /** Version 1: conversations, messages (one record each), and the settings record. */
@@ -28,4 +29,9 @@ function createVersion1(db: IDBPDatabase): void {
 /** Version 2: the person's presets, one record each. Existing records need no change. */
 function createVersion2(db: IDBPDatabase): void {
   db.createObjectStore('presets', { keyPath: 'id' });
+}
+
+/** Version 3: the unsent text of each conversation, keyed by conversation id. */
+function createVersion3(db: IDBPDatabase): void {
+  db.createObjectStore('drafts', { keyPath: 'conversationId' });
 }

@@ -12,6 +12,7 @@ import type {
   ChatParams,
   Conversation,
   EncryptedKey,
+  KeyMode,
   Locale,
   Message,
   MessageError,
@@ -24,11 +25,22 @@ import type {
   Usage,
 } from '../domain/types';
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
-import type { StoredConversation, StoredMessage, StoredPreset, StoredSettings } from './schema';
+import type { Draft } from '../domain/draft';
+import type {
+  StoredConversation,
+  StoredDraft,
+  StoredMessage,
+  StoredPreset,
+  StoredSettings,
+} from './schema';
 
 // The closed unions of types.ts as lookup tables. `satisfies Record<Union, true>` stops compiling
 // when a union gains or loses a member, so these cannot drift from the types.
 const ROLES = { system: true, user: true, assistant: true } satisfies Record<Role, true>;
+const KEY_MODES = { browser: true, passphrase: true, session: true } satisfies Record<
+  KeyMode,
+  true
+>;
 const STATUSES = {
   complete: true,
   streaming: true,
@@ -154,6 +166,7 @@ export function normalizeSettings(stored: StoredSettings = {}): Settings {
     requestsPerMinute: positiveInteger(stored.requestsPerMinute) ?? null,
     tokensPerMinute: positiveInteger(stored.tokensPerMinute) ?? null,
     encryptedKey: encryptedKey(stored.encryptedKey),
+    keyMode: member(KEY_MODES, stored.keyMode),
   };
 }
 
@@ -187,6 +200,14 @@ export function normalizePreset(stored: StoredPreset): Preset {
   const validPrompt = string(systemPrompt);
   if (validPrompt !== undefined) preset.systemPrompt = validPrompt;
   return preset;
+}
+
+export function normalizeDraft(stored: StoredDraft): Draft {
+  return {
+    ...stored,
+    text: string(stored.text) ?? '',
+    updatedAt: finite(stored.updatedAt) ?? 0,
+  };
 }
 
 function normalizeParams(value: unknown): ChatParams {

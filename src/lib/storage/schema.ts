@@ -4,13 +4,14 @@
  * `unknown` until `normalize.ts` has read it.
  */
 import type { DBSchema } from 'idb';
+import type { Draft } from '../domain/draft';
 import type { Conversation, Message, Preset, Settings } from '../domain/types';
 
 // Changing any name below needs a migration (migrations.ts) and a DB_VERSION bump: existing
 // databases keep the old names, and reading a store that does not exist throws NotFoundError.
 // (A new DB_NAME starts an empty database: the old one must be copied over, or data is stranded.)
 export const DB_NAME = 'parley';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export const CONVERSATIONS = 'conversations';
 export const CONVERSATIONS_BY_UPDATED_AT = 'by-updatedAt';
@@ -18,6 +19,7 @@ export const MESSAGES = 'messages';
 export const MESSAGES_BY_CONVERSATION = 'by-conversation';
 export const SETTINGS = 'settings';
 export const PRESETS = 'presets';
+export const DRAFTS = 'drafts';
 /**
  * Settings live in ONE record under this key, not one record per setting: they are few, read
  * together at start-up and saved together by the settings form, so a single get/put is atomic
@@ -31,6 +33,10 @@ export type StoredConversation = Stored<Conversation>;
 export type StoredMessage = Stored<Message>;
 export type StoredPreset = Stored<Preset>;
 export type StoredSettings = { readonly [K in keyof Settings]?: unknown };
+/** A draft is keyed by its conversation's id (one unsent message per conversation). */
+export type StoredDraft = { readonly [K in keyof Draft]?: unknown } & {
+  readonly conversationId: string;
+};
 
 export interface ParleyDB extends DBSchema {
   [CONVERSATIONS]: {
@@ -51,5 +57,13 @@ export interface ParleyDB extends DBSchema {
   [PRESETS]: {
     key: string;
     value: StoredPreset;
+  };
+  /**
+   * The unsent text of each conversation, keyed by conversation id. Its own store (not a field of
+   * the conversation) so typing never rewrites the conversation or races its other writes.
+   */
+  [DRAFTS]: {
+    key: string;
+    value: StoredDraft;
   };
 }

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../domain/defaults';
 import type { Message, Preset } from '../domain/types';
 import { StorageError } from './errors';
-import { CONVERSATIONS, DB_VERSION, MESSAGES, PRESETS } from './schema';
+import { CONVERSATIONS, DB_VERSION, DRAFTS, MESSAGES, PRESETS, SETTINGS } from './schema';
+import { parseExport } from './transfer';
 import { openStore } from './store';
 import type { ParleyStore } from './store';
 import { conversation, getAllRaw, message, openRaw, preset, putRaw } from './test-fixtures';
@@ -300,7 +301,7 @@ describe('connection', () => {
     const newer = await openRaw(factory, NAME, DB_VERSION + 1);
     newer.close();
 
-    expect(onVersionChange).toHaveBeenCalledOnce();
+    expect(onVersionChange).toHaveBeenCalledExactlyOnceWith(DB_VERSION + 1);
     await expectStorageError(store.listConversations(), 'blocked');
   });
 
@@ -332,5 +333,266 @@ describe('connection', () => {
     await expectStorageError(store.putMessage(message()), 'unavailable');
     await expectStorageError(store.listPresets(), 'unavailable');
     await expectStorageError(store.putPreset(preset()), 'unavailable');
+  });
+});
+
+describe('updateConversation', () => {
+  it('applies the change to the stored record, not to a copy held elsewhere', async () => {
+    await store.putConversation(conversation({ title: 'Renamed in another tab' }));
+    const written = await store.updateConversation('c1', (stored) =>
+      stored ? { ...stored, params: { ...stored.params, temperature: 0 } } : undefined,
+    );
+    const expected = conversation({
+      title: 'Renamed in another tab',
+      params: { ...conversation().params, temperature: 0 },
+    });
+    expect(written).toEqual(expected);
+    expect(await store.getConversation('c1')).toEqual(expected);
+  });
+
+  it('creates a record that does not exist when the change says so, and can write nothing', async () => {
+    expect(await store.updateConversation('c1', () => undefined)).toBeUndefined();
+    expect(await store.getConversation('c1')).toBeUndefined();
+    const created = await store.updateConversation('c1', (stored) => stored ?? conversation());
+    expect(created).toEqual(conversation());
+    expect(await store.getConversation('c1')).toEqual(conversation());
+  });
+
+  it('keeps the key it was asked for', async () => {
+    await store.updateConversation('c1', () => conversation({ id: 'elsewhere' }));
+    expect(await store.getConversation('c1')).toEqual(conversation({ id: 'c1' }));
+    expect(await store.getConversation('elsewhere')).toBeUndefined();
+  });
+
+  it('two updates made at once both land (read-modify-write in one transaction)', async () => {
+    await store.putConversation(conversation());
+    await Promise.all([
+      store.updateConversation('c1', (c) => c && { ...c, title: 'New title' }),
+      store.updateConversation('c1', (c) => c && { ...c, systemPrompt: 'New prompt' }),
+    ]);
+    expect(await store.getConversation('c1')).toMatchObject({
+      title: 'New title',
+      systemPrompt: 'New prompt',
+    });
+  });
+});
+
+describe('putMessages with a stored conversation', () => {
+  it('takes the branch, activity and a missing title from it, and keeps the stored settings', async () => {
+    const stored = conversation({ title: '', updatedAt: 5_000, systemPrompt: 'Changed elsewhere' });
+    await store.putConversation(stored);
+    const fromThisTab = conversation({
+      title: 'First words',
+      systemPrompt: 'Stale copy',
+      currentLeafId: 'm1',
+      updatedAt: 6_000,
+    });
+    await store.putMessages([message()], fromThisTab);
+    expect(await store.getConversation('c1')).toEqual({
+      ...stored,
+      title: 'First words',
+      currentLeafId: 'm1',
+      updatedAt: 6_000,
+    });
+  });
+
+  it('never moves updatedAt back and keeps a title already given', async () => {
+    await store.putConversation(conversation({ title: 'Chosen', updatedAt: 9_000 }));
+    await store.putMessages(
+      [message()],
+      conversation({ title: 'Other', updatedAt: 7_000, currentLeafId: 'm1' }),
+    );
+    expect(await store.getConversation('c1')).toMatchObject({
+      title: 'Chosen',
+      updatedAt: 9_000,
+      currentLeafId: 'm1',
+    });
+  });
+});
+
+describe('deleteMessages', () => {
+  it('answers which conversations lost messages', async () => {
+    await store.putMessages([
+      message({ id: 'a' }),
+      message({ id: 'b', conversationId: 'c2' }),
+      message({ id: 'c', conversationId: 'c2' }),
+    ]);
+    expect((await store.deleteMessages(['a', 'b', 'c', 'gone'])).sort()).toEqual(['c1', 'c2']);
+  });
+});
+
+describe('drafts', () => {
+  const draft = { conversationId: 'c1', text: 'Half a thought', updatedAt: 1_000 };
+
+  it('round-trip, list and delete by conversation id', async () => {
+    expect(await store.getDraft('c1')).toBeUndefined();
+    await store.putDraft(draft);
+    await store.putDraft({ ...draft, conversationId: 'c2', text: 'Other' });
+    expect(await store.getDraft('c1')).toEqual(draft);
+    expect(await store.listDrafts()).toHaveLength(2);
+    await store.deleteDrafts(['c1', 'never']);
+    expect(await store.getDraft('c1')).toBeUndefined();
+    expect(await store.getDraft('c2')).toMatchObject({ text: 'Other' });
+  });
+
+  it('normalises a damaged record', async () => {
+    const raw = await openSameDatabase();
+    await putRaw(raw, DRAFTS, [{ value: { conversationId: 'c1', text: 42 } }]);
+    raw.close();
+    expect(await store.getDraft('c1')).toEqual({ conversationId: 'c1', text: '', updatedAt: 0 });
+  });
+
+  it('goes with its conversation when that is deleted', async () => {
+    await store.restoreConversation(conversation(), [message()]);
+    await store.putDraft(draft);
+    await store.deleteConversation('c1');
+    expect(await store.getDraft('c1')).toBeUndefined();
+  });
+});
+
+describe('exportAll', () => {
+  it('holds every conversation with its messages, the presets and the settings, never the key', async () => {
+    const encryptedKey = { ciphertext: 'c', iv: 'i', salt: 's', iterations: 1 };
+    await store.putSettings({
+      ...DEFAULT_SETTINGS,
+      apiKey: 'sk-secret-key',
+      encryptedKey,
+      keyMode: 'passphrase',
+      baseUrl: 'https://example.test/v1',
+    });
+    await store.restoreConversation(conversation({ id: 'old', updatedAt: 1 }), [
+      message({ id: 'o2', conversationId: 'old', createdAt: 2 }),
+      message({ id: 'o1', conversationId: 'old', createdAt: 1 }),
+    ]);
+    await store.restoreConversation(conversation({ id: 'new', updatedAt: 9 }), []);
+    await store.putPreset(preset());
+
+    const file = await store.exportAll(Date.UTC(2025, 0, 2));
+
+    expect(file).toMatchObject({
+      format: 'parley-export',
+      version: 1,
+      exportedAt: '2025-01-02T00:00:00.000Z',
+    });
+    expect(file.conversations.map((c) => c.id)).toEqual(['new', 'old']);
+    expect(file.conversations[1]?.messages.map((m) => m.id)).toEqual(['o1', 'o2']);
+    expect(file.conversations[0]?.messages).toEqual([]);
+    expect(file.presets).toEqual([preset()]);
+    expect(file.settings).toMatchObject({ baseUrl: 'https://example.test/v1' });
+    expect(file.settings).not.toHaveProperty('apiKey');
+    expect(file.settings).not.toHaveProperty('encryptedKey');
+    expect(file.settings).not.toHaveProperty('keyMode');
+    const text = JSON.stringify(file);
+    expect(text).not.toContain('sk-secret-key');
+    expect(text).not.toContain('ciphertext');
+  });
+
+  it('round-trips through an import into an empty database', async () => {
+    const c = conversation({ currentLeafId: 'm2' });
+    const messages = [message(), message({ id: 'm2', parentId: 'm1', role: 'assistant' })];
+    await store.restoreConversation(c, messages);
+    await store.putPreset(preset());
+    const text = JSON.stringify(await store.exportAll(0));
+
+    const other = await openStore({ name: 'parley-other', indexedDB: factory });
+    await other.importAll(parseExport(text));
+    expect(await other.listConversations()).toEqual([c]);
+    expect(await other.listMessages(c.id)).toEqual(messages);
+    expect(await other.listPresets()).toEqual([preset()]);
+    other.close();
+  });
+});
+
+describe('importAll', () => {
+  const file = (conversations: unknown[], presets: unknown[] = []) =>
+    parseExport(JSON.stringify({ format: 'parley-export', version: 1, conversations, presets }));
+
+  it('adds new records, replaces older ones, keeps newer ones, and counts each', async () => {
+    await store.restoreConversation(conversation({ id: 'older', title: 'Here', updatedAt: 5 }), [
+      message({ id: 'om', conversationId: 'older', content: 'here', updatedAt: 5 }),
+    ]);
+    await store.restoreConversation(
+      conversation({ id: 'newer', title: 'Here', updatedAt: 50 }),
+      [],
+    );
+    await store.putPreset(preset({ id: 'p1', name: 'Here', updatedAt: 50 }));
+
+    const summary = await store.importAll(
+      file(
+        [
+          {
+            ...conversation({ id: 'older', title: 'File', updatedAt: 10 }),
+            messages: [
+              message({ id: 'om', conversationId: 'older', content: 'file', updatedAt: 10 }),
+            ],
+          },
+          { ...conversation({ id: 'newer', title: 'File', updatedAt: 10 }), messages: [] },
+          {
+            ...conversation({ id: 'fresh', title: 'File' }),
+            messages: [message({ id: 'fm', conversationId: 'fresh' })],
+          },
+        ],
+        [preset({ id: 'p1', name: 'File', updatedAt: 10 }), preset({ id: 'p2', name: 'File' })],
+      ),
+    );
+
+    expect(summary).toEqual({
+      conversations: { added: 1, updated: 1, kept: 1 },
+      messages: { added: 1, updated: 1, kept: 0 },
+      presets: { added: 1, updated: 0, kept: 1 },
+    });
+    expect((await store.getConversation('older'))?.title).toBe('File');
+    expect((await store.listMessages('older'))[0]?.content).toBe('file');
+    expect((await store.getConversation('newer'))?.title).toBe('Here');
+    expect((await store.getConversation('fresh'))?.title).toBe('File');
+    expect((await store.listMessages('fresh')).map((m) => m.id)).toEqual(['fm']);
+    const names = (await store.listPresets()).map((p) => `${p.id}:${p.name}`).sort();
+    expect(names).toEqual(['p1:Here', 'p2:File']);
+  });
+
+  it('never stores the messages list inside the conversation record', async () => {
+    await store.importAll(file([{ ...conversation(), messages: [message()] }]));
+    const raw = await openSameDatabase();
+    const [stored] = await getAllRaw(raw, CONVERSATIONS);
+    raw.close();
+    expect(stored).not.toHaveProperty('messages');
+  });
+
+  it('leaves settings alone', async () => {
+    await store.putSettings({ ...DEFAULT_SETTINGS, apiKey: 'sk-mine' });
+    await store.importAll(
+      parseExport(
+        JSON.stringify({
+          format: 'parley-export',
+          version: 1,
+          conversations: [],
+          settings: { baseUrl: 'https://attacker.test/v1', apiKey: 'sk-theirs' },
+        }),
+      ),
+    );
+    expect(await store.getSettings()).toEqual({ ...DEFAULT_SETTINGS, apiKey: 'sk-mine' });
+    const raw = await openSameDatabase();
+    expect(await getAllRaw(raw, SETTINGS)).toHaveLength(1);
+    raw.close();
+  });
+
+  it('on a full disk stores none of it and keeps what was there', async () => {
+    await store.restoreConversation(conversation({ id: 'kept', updatedAt: 1 }), [
+      message({ id: 'km', conversationId: 'kept' }),
+    ]);
+    const data = file([
+      { ...conversation({ id: 'kept', title: 'Replaced?', updatedAt: 99 }), messages: [] },
+      { ...conversation({ id: 'a' }), messages: [message({ id: 'am', conversationId: 'a' })] },
+      { ...conversation({ id: 'b' }), messages: [message({ id: 'bm', conversationId: 'b' })] },
+    ]);
+    failPutWithQuota(3);
+
+    await expectStorageError(store.importAll(data), 'quota');
+    vi.restoreAllMocks();
+
+    expect((await store.listConversations()).map((c) => c.id)).toEqual(['kept']);
+    expect((await store.getConversation('kept'))?.title).toBe('Greetings');
+    expect((await store.listMessages('kept')).map((m) => m.id)).toEqual(['km']);
+    expect(await store.listMessages('a')).toEqual([]);
   });
 });

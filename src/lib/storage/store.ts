@@ -1,15 +1,17 @@
 /**
- * The storage API the rest of Parley uses: conversations, messages, settings and presets, each
- * call its own transaction. Writes resolve once committed. Every method rejects only with a StorageError,
+ * The storage API the rest of Parley uses: conversations, messages, settings, presets and drafts,
+ * each call its own transaction. Writes resolve once committed. Every method rejects only with a StorageError,
  * so the UI can say "Storage is full" rather than crash. Reads are normalised (normalize.ts);
  * writes are plain copies (plain.ts).
  */
 import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import type { Draft } from '../domain/draft';
 import type { Conversation, Message, Preset, Settings } from '../domain/types';
 import { openConnection } from './connection';
 import { StorageError, toStorageError } from './errors';
 import {
   normalizeConversation,
+  normalizeDraft,
   normalizeMessage,
   normalizePreset,
   normalizeSettings,
@@ -18,6 +20,7 @@ import { toPlain } from './plain';
 import {
   CONVERSATIONS,
   DB_NAME,
+  DRAFTS,
   MESSAGES,
   MESSAGES_BY_CONVERSATION,
   PRESETS,
@@ -25,6 +28,28 @@ import {
   SETTINGS_KEY,
 } from './schema';
 import type { ParleyDB } from './schema';
+import type { ExportFile, ImportData } from './transfer';
+
+/**
+ * A change to apply to a conversation as it is stored now, inside the transaction that writes it.
+ * Gets `undefined` if there is no such conversation; returns `undefined` to write nothing.
+ */
+export type ConversationChange = (stored: Conversation | undefined) => Conversation | undefined;
+
+/** How many records of one kind an import added, replaced, and left alone. */
+export interface ImportCounts {
+  added: number;
+  /** Replaced because the file's copy was newer (larger updatedAt). */
+  updated: number;
+  /** Left as they are: the copy here was as new or newer. */
+  kept: number;
+}
+
+export interface ImportSummary {
+  conversations: ImportCounts;
+  messages: ImportCounts;
+  presets: ImportCounts;
+}
 
 export interface ParleyStore {
   /** Normalised, most recent activity first (updatedAt descending). */
@@ -32,7 +57,13 @@ export interface ParleyStore {
   getConversation(id: string): Promise<Conversation | undefined>;
   putConversation(conversation: Conversation): Promise<void>;
   /**
-   * Deletes the conversation and all its messages in ONE transaction. Returns what was deleted
+   * Reads the conversation, applies `change` and writes the result, all in ONE transaction, so a
+   * change made meanwhile by another tab is built upon instead of overwritten. Resolves with what
+   * was written (`undefined`: nothing was).
+   */
+  updateConversation(id: string, change: ConversationChange): Promise<Conversation | undefined>;
+  /**
+   * Deletes the conversation, all its messages and its draft in ONE transaction. Returns what was deleted
    * so the caller can offer undo, or `undefined` (and deletes nothing) if there is no such
    * conversation.
    */
@@ -46,10 +77,15 @@ export interface ParleyStore {
   putMessage(message: Message): Promise<void>;
   /**
    * Puts several messages and optionally the conversation in one transaction (e.g. a sent user
-   * message + the new reply placeholder + the conversation's updatedAt/currentLeafId).
+   * message + the new reply placeholder + the conversation's updatedAt/currentLeafId). A
+   * conversation already stored takes only what a message write is about from `conversation`:
+   * `currentLeafId`, `updatedAt` (never moved back) and a title if it has none yet. Its settings
+   * stay as stored, so a change another tab made a moment ago is not put back. A conversation
+   * not stored yet (a new chat's first message) is written whole.
    */
   putMessages(messages: Message[], conversation?: Conversation): Promise<void>;
-  deleteMessages(ids: string[]): Promise<void>;
+  /** Resolves with the ids of the conversations that lost messages. */
+  deleteMessages(ids: string[]): Promise<string[]>;
   /** Normalised with DEFAULT_SETTINGS: a fresh database reads as the defaults. */
   getSettings(): Promise<Settings>;
   putSettings(settings: Settings): Promise<void>;
@@ -58,6 +94,22 @@ export interface ParleyStore {
   putPreset(preset: Preset): Promise<void>;
   /** Deleting a preset that does not exist does nothing. */
   deletePreset(id: string): Promise<void>;
+  /** The unsent text of a conversation, if any. */
+  getDraft(conversationId: string): Promise<Draft | undefined>;
+  listDrafts(): Promise<Draft[]>;
+  putDraft(draft: Draft): Promise<void>;
+  deleteDrafts(conversationIds: string[]): Promise<void>;
+  /**
+   * Every conversation with its messages, the presets, and the settings without the API key, read
+   * in ONE transaction (a consistent snapshot even while another tab writes).
+   */
+  exportAll(now: number): Promise<ExportFile>;
+  /**
+   * Merges checked import data (transfer.ts `parseExport`) in ONE transaction: a record whose id
+   * is new is added; one whose id exists replaces it only if its updatedAt is larger. Either all
+   * of it is stored or, on any failure (a full disk), none of it.
+   */
+  importAll(data: ImportData): Promise<ImportSummary>;
   close(): void;
 }
 
@@ -71,8 +123,9 @@ export interface OpenStoreOptions {
   /**
    * Another tab needs to upgrade (or delete) the database. This connection has already closed so
    * as not to block it; further calls reject with kind 'blocked'. Tell the user to reload.
+   * `newVersion` is the version the other tab opens, or null when it deletes the database.
    */
-  onVersionChange?: () => void;
+  onVersionChange?: (newVersion: number | null) => void;
 }
 
 /** Callers pass plain objects (`$state.snapshot(...)`); writes also copy defensively, see plain.ts. */
@@ -102,16 +155,16 @@ class IdbStore implements ParleyStore {
   /** Set once the connection is gone for good; every later call rejects with it. */
   #lost: StorageError | undefined;
 
-  constructor(db: IDBPDatabase<ParleyDB>, onVersionChange?: () => void) {
+  constructor(db: IDBPDatabase<ParleyDB>, onVersionChange?: (newVersion: number | null) => void) {
     this.#db = db;
     // Closing at once lets a newer Parley in another tab upgrade instead of hanging on `blocked`.
-    db.addEventListener('versionchange', () => {
+    db.addEventListener('versionchange', (event) => {
       db.close();
       this.#lost = new StorageError(
         'blocked',
         'The database was closed so that another tab can upgrade or delete it. Reload.',
       );
-      onVersionChange?.();
+      onVersionChange?.(event.newVersion);
     });
     // Fired only on abnormal closes: the user cleared site data, or the disk failed.
     db.addEventListener('close', () => {
@@ -141,10 +194,23 @@ class IdbStore implements ParleyStore {
     });
   }
 
+  updateConversation(id: string, change: ConversationChange): Promise<Conversation | undefined> {
+    return this.#transact([CONVERSATIONS], async (tx) => {
+      const store = tx.objectStore(CONVERSATIONS);
+      const stored = await store.get(id);
+      const next = change(stored && normalizeConversation(stored));
+      if (next === undefined) return undefined;
+      // The key is the id asked for, whatever `change` returned: it may not move a record.
+      const written = toPlain({ ...next, id });
+      issue(store.put(written));
+      return written;
+    });
+  }
+
   deleteConversation(
     id: string,
   ): Promise<{ conversation: Conversation; messages: Message[] } | undefined> {
-    return this.#transact([CONVERSATIONS, MESSAGES], async (tx) => {
+    return this.#transact([CONVERSATIONS, MESSAGES, DRAFTS], async (tx) => {
       const conversations = tx.objectStore(CONVERSATIONS);
       const messages = tx.objectStore(MESSAGES);
       const [conversation, children] = await Promise.all([
@@ -154,6 +220,7 @@ class IdbStore implements ParleyStore {
       if (!conversation) return undefined;
       issue(conversations.delete(id));
       for (const message of children) issue(messages.delete(message.id));
+      issue(tx.objectStore(DRAFTS).delete(id));
       return {
         conversation: normalizeConversation(conversation),
         messages: children.map(normalizeMessage).sort(byCreation),
@@ -185,16 +252,24 @@ class IdbStore implements ParleyStore {
         putAll(tx.objectStore(MESSAGES), messages);
       });
     }
-    return this.#write([CONVERSATIONS, MESSAGES], (tx) => {
-      issue(tx.objectStore(CONVERSATIONS).put(toPlain(conversation)));
+    return this.#transact([CONVERSATIONS, MESSAGES], async (tx) => {
+      const conversations = tx.objectStore(CONVERSATIONS);
+      const stored = await conversations.get(conversation.id);
+      const written = stored
+        ? withActivity(normalizeConversation(stored), conversation)
+        : conversation;
+      issue(conversations.put(toPlain(written)));
       putAll(tx.objectStore(MESSAGES), messages);
     });
   }
 
-  deleteMessages(ids: string[]): Promise<void> {
-    return this.#write([MESSAGES], (tx) => {
+  deleteMessages(ids: string[]): Promise<string[]> {
+    return this.#transact([MESSAGES], async (tx) => {
       const messages = tx.objectStore(MESSAGES);
+      const found = await Promise.all(ids.map((id) => messages.get(id)));
       for (const id of ids) issue(messages.delete(id));
+      const owners = found.map((message) => message?.conversationId);
+      return [...new Set(owners.filter((owner) => typeof owner === 'string'))];
     });
   }
 
@@ -221,6 +296,66 @@ class IdbStore implements ParleyStore {
   deletePreset(id: string): Promise<void> {
     return this.#write([PRESETS], (tx) => {
       issue(tx.objectStore(PRESETS).delete(id));
+    });
+  }
+
+  getDraft(conversationId: string): Promise<Draft | undefined> {
+    return this.#use(async (db) => {
+      const stored = await db.get(DRAFTS, conversationId);
+      return stored && normalizeDraft(stored);
+    });
+  }
+
+  listDrafts(): Promise<Draft[]> {
+    return this.#use(async (db) => (await db.getAll(DRAFTS)).map(normalizeDraft));
+  }
+
+  putDraft(draft: Draft): Promise<void> {
+    return this.#write([DRAFTS], (tx) => {
+      issue(tx.objectStore(DRAFTS).put(toPlain(draft)));
+    });
+  }
+
+  deleteDrafts(conversationIds: string[]): Promise<void> {
+    return this.#write([DRAFTS], (tx) => {
+      const drafts = tx.objectStore(DRAFTS);
+      for (const id of conversationIds) issue(drafts.delete(id));
+    });
+  }
+
+  async exportAll(now: number): Promise<ExportFile> {
+    // The file format loads only when someone exports, and before the transaction opens.
+    const { buildExport } = await import('./transfer');
+    return this.#use(async (db) => {
+      const tx = db.transaction([CONVERSATIONS, MESSAGES, PRESETS, SETTINGS], 'readonly');
+      const [conversations, messages, presets, settings] = await Promise.all([
+        tx.objectStore(CONVERSATIONS).getAll(),
+        tx.objectStore(MESSAGES).getAll(),
+        tx.objectStore(PRESETS).getAll(),
+        tx.objectStore(SETTINGS).get(SETTINGS_KEY),
+      ]);
+      return buildExport(
+        conversations.map(normalizeConversation).sort(byRecentActivity),
+        messages.map(normalizeMessage).sort(byCreation),
+        presets.map(normalizePreset),
+        normalizeSettings(settings),
+        now,
+      );
+    });
+  }
+
+  importAll(data: ImportData): Promise<ImportSummary> {
+    return this.#transact([CONVERSATIONS, MESSAGES, PRESETS], async (tx) => {
+      const conversations = data.conversations.map(({ messages: _, ...conversation }) => ({
+        ...conversation,
+      }));
+      const messages = data.conversations.flatMap((conversation) => conversation.messages);
+      const [conversationCounts, messageCounts, presetCounts] = await Promise.all([
+        mergeNewer(tx.objectStore(CONVERSATIONS), conversations),
+        mergeNewer(tx.objectStore(MESSAGES), messages),
+        mergeNewer(tx.objectStore(PRESETS), data.presets),
+      ]);
+      return { conversations: conversationCounts, messages: messageCounts, presets: presetCounts };
     });
   }
 
@@ -294,6 +429,58 @@ function outcome(tx: Pick<IDBTransaction, 'addEventListener' | 'error'>): Promis
       reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
     });
   });
+}
+
+/**
+ * A conversation as a message write leaves it: the fields that write is about (the branch shown,
+ * last activity, a first title) over what is stored. See ParleyStore.putMessages.
+ */
+function withActivity(stored: Conversation, written: Conversation): Conversation {
+  return {
+    ...stored,
+    currentLeafId: written.currentLeafId,
+    updatedAt: Math.max(stored.updatedAt, written.updatedAt),
+    title: stored.title === '' ? written.title : stored.title,
+  };
+}
+
+interface Dated {
+  id: string;
+  updatedAt: number;
+}
+
+/** Anything `put`-able keyed by `id` in a read-write transaction (conversations, messages...). */
+interface KeyedStore {
+  get(id: string): Promise<unknown>;
+  put(value: never): Promise<unknown>;
+}
+
+/**
+ * Adds the records whose id is new and replaces those whose stored copy is older (smaller
+ * updatedAt, as it reads after normalising); leaves the rest. Reads are issued together.
+ */
+async function mergeNewer(store: KeyedStore, records: readonly Dated[]): Promise<ImportCounts> {
+  const counts: ImportCounts = { added: 0, updated: 0, kept: 0 };
+  const existing = await Promise.all(records.map((record) => store.get(record.id)));
+  records.forEach((record, index) => {
+    const stored = existing[index];
+    if (stored === undefined) counts.added += 1;
+    else if (record.updatedAt > storedUpdatedAt(stored)) counts.updated += 1;
+    else {
+      counts.kept += 1;
+      return;
+    }
+    issue(store.put(toPlain(record) as never));
+  });
+  return counts;
+}
+
+/** The updatedAt a stored record reads as (normalize.ts falls back to createdAt, then 0). */
+function storedUpdatedAt(stored: unknown): number {
+  const { updatedAt, createdAt } = stored as { updatedAt?: unknown; createdAt?: unknown };
+  if (typeof updatedAt === 'number' && Number.isFinite(updatedAt)) return updatedAt;
+  if (typeof createdAt === 'number' && Number.isFinite(createdAt)) return createdAt;
+  return 0;
 }
 
 function putAll<Names extends StoreName[]>(
