@@ -6,7 +6,9 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
  * hosting works) in a real Chromium. Each test starts its own OpenAI-compatible test server
  * (tests/e2e/fixtures.ts), so tests never share state and never touch the internet.
  */
-const PORT = 4183;
+// Overridable so two runs (say, two engineers' checkouts) can share a machine.
+const PORT = Number(process.env.PARLEY_E2E_PORT ?? 4183);
+const DIST = process.env.PARLEY_E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -25,7 +27,7 @@ export default defineConfig({
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: `tsx tests/support/serve-dist.ts --port ${PORT} --base /parley/`,
+    command: `tsx tests/support/serve-dist.ts --port ${PORT} --base /parley/ --dir ${DIST}`,
     url: `http://127.0.0.1:${PORT}/parley/`,
     reuseExistingServer: !process.env.CI,
     stdout: 'ignore',

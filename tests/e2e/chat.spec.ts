@@ -22,6 +22,8 @@ test.describe('chatting', () => {
     // The model the API reported (a dated snapshot), not just the one requested.
     await expect(reply).toContainText('gpt-4o-mini-2024-07-18');
     await expect(reply).toContainText(/\d+ prompt \+ \d+ completion = \d+ tokens/);
+    // What it cost, from the catalog's price for the model.
+    await expect(reply).toContainText(/≈ \$\d/);
 
     const body = server.chatRequests()[0] as Record<string, unknown>;
     expect(body).toMatchObject({

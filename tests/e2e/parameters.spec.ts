@@ -72,7 +72,7 @@ test.describe('every request parameter, exactly as shown', () => {
     const cases: [string, string, string][] = [
       ['Temperature', '2.5', 'Temperature must be a number from 0 to 2.'],
       ['Max tokens', '1.5', 'Max tokens must be a whole number of at least 1, or empty.'],
-      ['Max tokens', '999999', 'Max tokens can be at most 16384 for gpt-4o-mini.'],
+      ['Max tokens', '999999', 'Max tokens can be at most 16,384 for gpt-4o-mini.'],
       ['Top P', '1.1', 'Top P must be a number from 0 to 1, or empty.'],
       ['Choices (n)', '9', 'Choices must be a whole number from 1 to 8.'],
       ['Choices (n)', '0', 'Choices must be a whole number from 1 to 8.'],
@@ -192,9 +192,9 @@ test.describe('model catalog', () => {
     await expect(page.locator('datalist option[value="gpt-3.5-turbo-16k"]')).toHaveCount(1);
     await expect(page.locator('datalist option[value="gpt-4-32k"]')).toHaveCount(1);
     await page.getByRole('combobox', { name: 'Model', exact: true }).fill('gpt-4');
-    await expect(page.getByText('Context window: 8192 tokens.')).toBeVisible();
+    await expect(page.getByText('Context window: 8,192 tokens.')).toBeVisible();
     await page.getByRole('combobox', { name: 'Model', exact: true }).fill('gpt-3.5-turbo');
-    await expect(page.getByText('Context window: 4096 tokens.')).toBeVisible();
+    await expect(page.getByText('Context window: 4,096 tokens.')).toBeVisible();
   });
 
   test('a model the catalog does not know can be given a context window', async ({
@@ -207,7 +207,7 @@ test.describe('model catalog', () => {
     await page.getByRole('combobox', { name: 'Model', exact: true }).fill('llama3.1:8b');
     await field(page, 'Context window').fill('8192');
     await field(page, 'Max tokens').fill('9000');
-    await expect(page.getByText('Max tokens can be at most 8192 for llama3.1:8b.')).toBeVisible();
+    await expect(page.getByText('Max tokens can be at most 8,192 for llama3.1:8b.')).toBeVisible();
     await field(page, 'Max tokens').fill('1000');
     await page.reload();
     await openMore(page);

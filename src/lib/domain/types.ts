@@ -153,7 +153,19 @@ export interface Settings {
    * once per session, never stored in the clear.
    */
   encryptedKey: EncryptedKey | null;
+  /**
+   * How the person chose to keep the key. Remembered even while no key is stored, so that after a
+   * reload in session-only mode the first-run form offers session-only again rather than storing
+   * the key by default. Absent (data from before the choice existed): read as 'browser'.
+   */
+  keyMode?: KeyMode;
 }
+
+/**
+ * How the key is kept. `browser`: stored as is; `passphrase`: only `encryptedKey` is stored,
+ * unlocked once per page load; `session`: kept in memory only, never stored.
+ */
+export type KeyMode = 'browser' | 'passphrase' | 'session';
 
 /** AES-GCM ciphertext of the key under a PBKDF2-derived key; binary fields base64-encoded. */
 export interface EncryptedKey {

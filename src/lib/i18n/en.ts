@@ -33,6 +33,46 @@ export const en = {
   'settings.saveAnyway': 'Save anyway',
   'settings.close': 'Close',
   'settings.forgetKey': 'Forget key',
+  'security.keyMode': 'Keep my key',
+  'security.keyMode.browser': 'In this browser',
+  'security.keyMode.browserHelp':
+    'Stored as it is in this browser. Anyone who can use this browser profile could read it.',
+  'security.keyMode.passphrase': 'Locked with a passphrase',
+  'security.keyMode.passphraseHelp':
+    'Stored encrypted. You enter the passphrase once each time you open Parley.',
+  'security.keyMode.session': 'Only for this session (not stored)',
+  'security.keyMode.sessionHelp':
+    'Kept in this tab’s memory only, never stored. Reloading or closing the tab forgets it: you enter it again next time.',
+  'security.keyMode.unavailable': 'Needs Parley to be opened over https.',
+  'security.passphrase': 'Passphrase',
+  'security.passphraseRepeat': 'Repeat passphrase',
+  'security.passphraseHelp':
+    'At least 8 characters. It cannot be recovered: if you forget it, you forget the key and enter it again.',
+  'security.passphraseKeep': 'Leave both empty to keep your current passphrase.',
+  'security.error.passphraseRequired': 'Choose a passphrase.',
+  'security.error.passphraseShort': 'Use at least 8 characters.',
+  'security.error.passphraseMismatch': 'The two passphrases differ. Type the same one twice.',
+  'security.unlock.title': 'Unlock Parley',
+  'security.unlock.intro':
+    'Your API key is locked with a passphrase. Enter it to use Parley in this tab.',
+  'security.unlock.button': 'Unlock',
+  'security.unlock.busy': 'Unlocking…',
+  'security.unlock.wrong': 'That passphrase does not unlock the key.',
+  'security.unlock.damaged': 'The stored key cannot be read. Forget it and enter your key again.',
+  'security.unlock.unavailable':
+    'This page cannot decrypt the key. Open Parley over https, or forget the key and enter it again.',
+  'security.unlock.forgotten':
+    'Forgot the passphrase? Forget the key and enter it again. Your conversations stay.',
+  'security.deleteAll': 'Delete all data',
+  'security.deleteAll.help':
+    'Removes every conversation, preset and setting, and your key, from this browser.',
+  'security.deleteAll.confirm':
+    'Delete all conversations, presets and settings, and your key, from this browser? This cannot be undone.',
+  'security.deleteAll.confirmButton': 'Delete everything',
+  'security.deleteAll.cancel': 'Cancel',
+  'security.deleteAll.busy': 'Deleting…',
+  'security.deleteAll.blocked':
+    'Waiting for Parley in other tabs to let go of the data. Close those tabs if this does not finish.',
   'settings.error.keyRequired': 'Enter your API key.',
   'settings.error.keySpaces':
     'The key contains spaces or line breaks. Paste it again without them.',
@@ -181,6 +221,31 @@ export const en = {
   'composer.stop': 'Stop',
   'composer.fixParams': 'Fix the parameters above to send.',
 
+  'retry.queued': 'Waiting for your rate limit: sending in {seconds} s.',
+  'retry.retrying': 'Retrying in {seconds} s (attempt {attempt} of {max}).',
+  'retry.reason.rate_limit': 'Rate limited.',
+  'retry.reason.server': 'The endpoint had a problem.',
+  'retry.reason.network': 'Could not reach the endpoint.',
+  'retry.cancel': 'Cancel',
+  'retry.cancelRetry': 'Cancel retry',
+  'limits.title': 'Rate limits',
+  'limits.help':
+    'Optional. Parley queues requests to stay under these, with a countdown, instead of running into the API’s “rate limit” errors. Empty: no limit.',
+  'limits.rpm': 'Requests per minute',
+  'limits.tpm': 'Tokens per minute',
+  'limits.none': 'No limit',
+  'limits.tier': 'Fill in from a usage tier',
+  'limits.tierChoose': 'Choose a tier…',
+  'limits.tier.free': 'Free',
+  'limits.tier.tier1': 'Tier 1',
+  'limits.tier.tier2': 'Tier 2',
+  'limits.tier.tier3': 'Tier 3',
+  'limits.tier.tier4': 'Tier 4',
+  'limits.tier.tier5': 'Tier 5',
+  'limits.invalid': 'Limits must be whole numbers of at least 1, or empty.',
+  'limits.remaining': 'Rate limit left: {requests} requests, {tokens} tokens',
+  'limits.remainingRequests': 'Rate limit left: {requests} requests',
+  'limits.remainingTokens': 'Rate limit left: {tokens} tokens',
   'transcript.label': 'Conversation',
   'transcript.empty': 'Send a message to start.',
   'transcript.showEarlier': 'Show earlier messages ({count})',
@@ -238,6 +303,29 @@ export const en = {
   'storage.unknown': 'Saving failed: {detail}',
   'storage.dismiss': 'Dismiss',
   'storage.reload': 'Reload',
+  'data.title': 'Storage',
+  'data.usage': 'Using {used} of about {available} available.',
+  'data.usageUnknown': 'This browser does not say how much space Parley uses.',
+  'data.persisted': 'Storage is persistent: the browser will not clear Parley’s data on its own.',
+  'data.notPersisted':
+    'This browser may clear Parley’s data if the site is not visited for a while (Safari does this after 7 days). Install Parley or export your history to keep it safe.',
+  'data.export': 'Export conversations',
+  'data.exportHelp':
+    'Saves every conversation with its messages, your presets and settings to a JSON file. The API key is never in it.',
+  'data.exported': 'Saved {count} conversations to {file}.',
+  'data.import': 'Import conversations',
+  'data.importHelp':
+    'Adds the conversations and presets of a Parley export file. One that is already here is replaced only if the file’s copy is newer. Settings and the API key are never imported.',
+  'data.importing': 'Importing…',
+  'data.imported':
+    'Imported: {added} conversations added, {updated} updated, {kept} kept because the copy here was as new or newer; {presets} presets added or updated.',
+  'data.error.notJson': 'This file is not a Parley export (it is not JSON). Nothing was imported.',
+  'data.error.notExport':
+    'This file is not a Parley export. Choose a file made with “Export conversations”. Nothing was imported.',
+  'data.error.newerVersion':
+    'This file was made by a newer Parley (export format {version}). Update Parley, then import it again. Nothing was imported.',
+  'data.error.invalid': 'This export file is damaged: {path} cannot be read. Nothing was imported.',
+  'data.outdated': 'Parley was updated in another tab. Reload to continue.',
 } as const;
 
 export type MessageKey = keyof typeof en;

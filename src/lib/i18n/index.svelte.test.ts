@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en, type MessageKey } from './en';
 import { formatNumber, getLocale, LOCALES, matchLocale, setLocale, t } from './index.svelte';
 import { zhCN } from './zh-CN';
@@ -9,8 +9,12 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '').sort();
 }
 
-afterEach(() => {
-  setLocale('en');
+beforeAll(async () => {
+  await setLocale('en');
+});
+
+afterEach(async () => {
+  await setLocale('en');
 });
 
 describe('catalogs', () => {
@@ -53,19 +57,19 @@ describe('matchLocale', () => {
 });
 
 describe('t', () => {
-  it('reads the current catalog', () => {
+  it('reads the current catalog', async () => {
     expect(getLocale()).toBe('en');
     expect(t('settings.title')).toBe(en['settings.title']);
-    setLocale('zh-CN');
+    await setLocale('zh-CN');
     expect(getLocale()).toBe('zh-CN');
     expect(t('settings.title')).toBe(zhCN['settings.title']);
   });
 
-  it('fills placeholders with strings and numbers', () => {
+  it('fills placeholders with strings and numbers', async () => {
     expect(t('transcript.showEarlier', { count: 12 })).toBe(
       en['transcript.showEarlier'].replace('{count}', '12'),
     );
-    setLocale('zh-CN');
+    await setLocale('zh-CN');
     expect(t('transcript.showEarlier', { count: 3 })).toContain('3');
     expect(t('transcript.showEarlier', { count: 3 })).not.toContain('{count}');
   });
@@ -89,9 +93,9 @@ describe('t', () => {
 });
 
 describe('formatNumber', () => {
-  it('groups digits for the current locale', () => {
+  it('groups digits for the current locale', async () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
-    setLocale('zh-CN');
+    await setLocale('zh-CN');
     expect(formatNumber(1234567)).toBe('1,234,567');
   });
 });

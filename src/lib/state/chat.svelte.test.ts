@@ -3,7 +3,7 @@
  * when text arrives and how the stream ends), plus a few runs with the real client against the
  * project's test server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../../../tests/support/server';
 import { plainReply } from '../../../tests/support/scenarios';
 import { createChatApi, type ChatApi } from '../api/client';
@@ -14,6 +14,7 @@ import type { ChatRequestBody } from '../domain/request';
 import type { ChatParams, Conversation, Message, Usage } from '../domain/types';
 import type { ModelInfo } from '../models/types';
 import { ChatState, FLUSH_INTERVAL_MS } from './chat.svelte';
+import type { Limits } from '../domain/rate-limiter';
 import { ConversationsState } from './conversations.svelte';
 import { FakeDb } from './testing/fake-db';
 
@@ -116,7 +117,9 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-function setup(options: { db?: FakeDb; getApi?: () => Promise<ChatApi> } = {}) {
+function setup(
+  options: { db?: FakeDb; getApi?: () => Promise<ChatApi>; limits?: () => Limits } = {},
+) {
   const db = options.db ?? new FakeDb();
   const api = new FakeApi();
   let time = 1_000;
@@ -131,6 +134,7 @@ function setup(options: { db?: FakeDb; getApi?: () => Promise<ChatApi> } = {}) {
     modelInfo,
     report,
     now,
+    ...(options.limits ? { limits: options.limits } : {}),
     scheduleFrame: (callback) => {
       callback();
     },
@@ -243,7 +247,7 @@ describe('ChatState.send', () => {
       currentLeafId: reply?.id,
     });
     // The conversation went into that same transaction: no separate write, no draft left.
-    expect(db.putConversation).not.toHaveBeenCalled();
+    expect(db.updateConversation).not.toHaveBeenCalled();
     expect(db.putMessage).not.toHaveBeenCalled();
     expect(conversations.isActiveDraft).toBe(false);
     expect(conversations.active).toMatchObject({ id: draft.id, currentLeafId: reply?.id });
@@ -470,9 +474,8 @@ describe('ChatState: failures', () => {
     const draft = conversations.newChat();
     await chat.send(draft, 'Hi');
     const stream = await call(api, 0);
-    stream.fail(
-      new ApiError('rate_limit', 'Rate limit reached', { status: 429, retryAfterSeconds: 20 }),
-    );
+    // Not retryable (an empty quota), so it ends the reply at once.
+    stream.fail(new ApiError('quota', 'You exceeded your current quota', { status: 429 }));
     await settle();
 
     const [user, reply] = chat.messages(draft.id);
@@ -480,17 +483,12 @@ describe('ChatState: failures', () => {
     expect(reply).toMatchObject({
       status: 'error',
       content: '',
-      error: {
-        kind: 'rate_limit',
-        detail: 'Rate limit reached',
-        status: 429,
-        retryAfterSeconds: 20,
-      },
+      error: { kind: 'quota', detail: 'You exceeded your current quota', status: 429 },
     });
     expect(db.messages.get(user?.id ?? '')).toMatchObject({ content: 'Hi' });
     expect(db.messages.get(reply?.id ?? '')).toMatchObject({
       status: 'error',
-      error: { kind: 'rate_limit' },
+      error: { kind: 'quota' },
     });
     expect(chat.isStreaming(draft.id)).toBe(false);
   });
@@ -716,7 +714,7 @@ describe('ChatState.branch and showBranch', () => {
   it('a failed save of the branch choice is reported', async () => {
     const state = await tree();
     const failure = new Error('quota');
-    state.db.putConversation.mockRejectedValueOnce(failure);
+    state.db.updateConversation.mockRejectedValueOnce(failure);
     await state.chat.showBranch(current(state, 'c1'), 'r2');
     expect(state.report).toHaveBeenCalledWith(failure);
   });
@@ -781,7 +779,7 @@ describe('ChatState: n > 1', () => {
     });
     expect(new Set(replies.map((r) => r.id)).size).toBe(3);
     expect(conversation).toMatchObject({ id: draft.id, currentLeafId: replies[0]?.id });
-    expect(db.putConversation).not.toHaveBeenCalled();
+    expect(db.updateConversation).not.toHaveBeenCalled();
     expect(chat.branch(current(state, draft.id)).map((m) => m.id)).toEqual([
       user?.id,
       replies[0]?.id,
@@ -861,14 +859,14 @@ describe('ChatState: n > 1', () => {
     const draft = chatWith(state, { n: 3 });
     await chat.send(draft, 'Three');
     const stream = await call(state.api, 0);
-    stream.fail(new ApiError('server', 'boom', { status: 500 }));
+    stream.fail(new ApiError('bad_request', 'bad', { status: 400 }));
     await settle();
     const failed = byRole(chat.messages(draft.id), 'assistant');
     expect(failed.map((m) => m.status)).toEqual(['error', 'error', 'error']);
     expect(failed.map((m) => db.messages.get(m.id)?.error?.kind)).toEqual([
-      'server',
-      'server',
-      'server',
+      'bad_request',
+      'bad_request',
+      'bad_request',
     ]);
 
     expect(await chat.retry(current(state, draft.id), failed[1]?.id ?? '')).toBe(true);
@@ -1104,7 +1102,7 @@ describe('ChatState.continueReply', () => {
     stream.finish();
     await settle();
     expect(state.db.putMessage.mock.calls.length).toBe(writes);
-    expect(state.db.putConversation).not.toHaveBeenCalled();
+    expect(state.db.updateConversation).not.toHaveBeenCalled();
     expect(state.db.messagesOf('c1')).toEqual([]);
     expect(state.db.conversations.has('c1')).toBe(false);
   });
@@ -1256,10 +1254,13 @@ describe('ChatState with the real client and the test server', () => {
     for (const reply of replies) expect(state.db.messages.get(reply.id)).toEqual(reply);
   });
 
-  it('stores a rate limit as an error with the seconds to wait', async () => {
+  it('reads retry-after from a real 429 and keeps it when the person stops retrying', async () => {
     const state = realSetup();
     const draft = state.conversations.newChat();
     await state.chat.send(draft, 'Hello scenario:rate-limit');
+    await vi.waitUntil(() => state.chat.waiting(draft.id) !== null);
+    expect(state.chat.waiting(draft.id)).toMatchObject({ kind: 'retry', error: 'rate_limit' });
+    state.chat.stop(draft.id);
     await finished(state, draft.id);
     const reply = byRole(state.chat.messages(draft.id), 'assistant')[0];
     expect(reply).toMatchObject({
@@ -1283,5 +1284,138 @@ describe('ChatState with the real client and the test server', () => {
     expect(reply?.status).toBe('stopped');
     expect(reply?.content).toMatch(/^You said: Hi/);
     await expect.poll(() => server.openChatResponses).toBe(0);
+  });
+});
+
+describe('ChatState retries and client-side limits', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function flushAll(ms = 0): Promise<void> {
+    await vi.advanceTimersByTimeAsync(ms);
+  }
+
+  async function sent(state: Setup, text = 'Hello') {
+    const conversation = chatWith(state, {});
+    await state.chat.send(conversation, text);
+    await flushAll();
+    return conversation;
+  }
+
+  it('retries a retryable failure before any text, showing the wait, then completes', async () => {
+    const state = setup();
+    const conversation = await sent(state);
+    state.api.calls[0]?.fail(new ApiError('server', 'boom', { status: 500 }));
+    await flushAll();
+    expect(state.chat.waiting(conversation.id)).toMatchObject({
+      kind: 'retry',
+      attempt: 1,
+      error: 'server',
+    });
+    expect(state.chat.isStreaming(conversation.id)).toBe(true);
+    await flushAll(60_000);
+    expect(state.api.calls).toHaveLength(2);
+    expect(state.chat.waiting(conversation.id)).toBeNull();
+    state.api.calls[1]?.emit('Recovered');
+    state.api.calls[1]?.finish();
+    await flushAll();
+    const reply = byRole(state.chat.messages(conversation.id), 'assistant')[0];
+    expect(reply).toMatchObject({ status: 'complete', content: 'Recovered' });
+  });
+
+  it('honours retry-after for a rate limit', async () => {
+    const state = setup();
+    await sent(state);
+    state.api.calls[0]?.fail(
+      new ApiError('rate_limit', 'slow down', { status: 429, retryAfterSeconds: 5 }),
+    );
+    await flushAll(4_900);
+    expect(state.api.calls).toHaveLength(1);
+    await flushAll(200);
+    expect(state.api.calls).toHaveLength(2);
+  });
+
+  it('gives up after MAX_RETRIES with the last error', async () => {
+    const state = setup();
+    const conversation = await sent(state);
+    for (let attempt = 0; attempt <= 4; attempt++) {
+      state.api.calls[attempt]?.fail(new ApiError('network', ''));
+      await flushAll(60_000);
+    }
+    expect(state.api.calls).toHaveLength(5);
+    const reply = byRole(state.chat.messages(conversation.id), 'assistant')[0];
+    expect(reply).toMatchObject({ status: 'error', error: { kind: 'network' } });
+  });
+
+  it.each(['quota', 'auth', 'permission', 'not_found', 'bad_request', 'context_length'] as const)(
+    'never retries %s',
+    async (kind) => {
+      const state = setup();
+      const conversation = await sent(state);
+      state.api.calls[0]?.fail(new ApiError(kind, 'no'));
+      await flushAll(120_000);
+      expect(state.api.calls).toHaveLength(1);
+      const reply = byRole(state.chat.messages(conversation.id), 'assistant')[0];
+      expect(reply?.error?.kind).toBe(kind);
+    },
+  );
+
+  it('does not retry a stream that broke after text arrived: the text stays', async () => {
+    const state = setup();
+    const conversation = await sent(state);
+    state.api.calls[0]?.emit('Half a sent');
+    state.api.calls[0]?.fail(new TypeError('network error'));
+    await flushAll(120_000);
+    expect(state.api.calls).toHaveLength(1);
+    const reply = byRole(state.chat.messages(conversation.id), 'assistant')[0];
+    expect(reply).toMatchObject({
+      status: 'error',
+      content: 'Half a sent',
+      error: { kind: 'incomplete' },
+    });
+  });
+
+  it('Stop while waiting to retry ends with the error, and no further request', async () => {
+    const state = setup();
+    const conversation = await sent(state);
+    state.api.calls[0]?.fail(new ApiError('server', 'boom', { status: 500 }));
+    await flushAll();
+    state.chat.stop(conversation.id);
+    await flushAll(120_000);
+    expect(state.api.calls).toHaveLength(1);
+    expect(state.chat.isStreaming(conversation.id)).toBe(false);
+    const reply = byRole(state.chat.messages(conversation.id), 'assistant')[0];
+    expect(reply).toMatchObject({ status: 'error', error: { kind: 'server' } });
+  });
+
+  it('queues a request over the requests-per-minute limit, then sends it', async () => {
+    const state = setup({ limits: () => ({ requestsPerMinute: 1, tokensPerMinute: null }) });
+    const conversation = await sent(state, 'One');
+    state.api.calls[0]?.finish();
+    await flushAll();
+    await state.chat.send(state.conversations.get(conversation.id) ?? conversation, 'Two');
+    await flushAll();
+    expect(state.api.calls).toHaveLength(1);
+    expect(state.chat.waiting(conversation.id)).toMatchObject({ kind: 'queue' });
+    await flushAll(61_000);
+    expect(state.api.calls).toHaveLength(2);
+  });
+
+  it('Stop while queued sends nothing and marks the reply stopped', async () => {
+    const state = setup({ limits: () => ({ requestsPerMinute: 1, tokensPerMinute: null }) });
+    const conversation = await sent(state, 'One');
+    state.api.calls[0]?.finish();
+    await flushAll();
+    await state.chat.send(state.conversations.get(conversation.id) ?? conversation, 'Two');
+    await flushAll();
+    state.chat.stop(conversation.id);
+    await flushAll(120_000);
+    expect(state.api.calls).toHaveLength(1);
+    const replies = byRole(state.chat.messages(conversation.id), 'assistant');
+    expect(replies.at(-1)).toMatchObject({ status: 'stopped', content: '' });
   });
 });

@@ -9,11 +9,14 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { branchTo, childrenByParent, latestLeaf, titleFromText } from '../domain/conversation';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
-import type { Conversation, Message, Usage } from '../domain/types';
+import { estimateRequestTokens, RateLimiter, type Limits } from '../domain/rate-limiter';
+import type { ApiErrorKind, Conversation, Message, Usage } from '../domain/types';
 import type { ModelInfo } from '../models/types';
 import type { ChatApi } from '../api/client';
 import { toApiError } from '../api/errors';
-import type { StreamResult } from '../api/stream';
+import type { RateLimitSnapshot } from '../api/rate-limit-headers';
+import { isRetryable, MAX_RETRIES, retryDelayMs } from '../api/retry';
+import type { DeltaHandler, StreamResult } from '../api/stream';
 import { newId } from '../utils/id';
 import type { ConversationsState } from './conversations.svelte';
 
@@ -21,7 +24,8 @@ export interface MessageStore {
   listMessages(conversationId: string): Promise<Message[]>;
   putMessage(message: Message): Promise<void>;
   putMessages(messages: Message[], conversation?: Conversation): Promise<void>;
-  deleteMessages(ids: string[]): Promise<void>;
+  /** May resolve with anything (the store answers which conversations lost messages). */
+  deleteMessages(ids: string[]): Promise<unknown>;
 }
 
 export interface ChatDependencies {
@@ -31,15 +35,39 @@ export interface ChatDependencies {
   getApi: () => Promise<ChatApi>;
   /** What Parley knows of a model (catalog, or inferred from its id): shapes the request. */
   modelInfo: (model: string) => Promise<ModelInfo>;
+  /** The client-side rate limits in force (Settings); none when absent. */
+  limits?: () => Limits;
   /** Storage failures go here to become a visible problem; the action that failed is dropped. */
   report: (error: unknown) => void;
   now?: () => number;
   /** Defaults to requestAnimationFrame; tests pass a synchronous scheduler. */
   scheduleFrame?: (callback: () => void) => void;
+  // Several tabs (stream-locks.ts): without these, every stored `streaming` reply not streaming
+  // in this page reads as cut off, which is right for a single tab.
+  /** True while some tab streams this reply. */
+  isStreamAlive?: (messageId: string) => Promise<boolean>;
+  /** Resolves once no tab streams this reply any more. */
+  whenStreamEnds?: (messageId: string) => Promise<void>;
+  /** Tells other tabs this page streams the reply until `until` settles. */
+  holdStreamLock?: (messageId: string, until: Promise<void>) => void;
 }
 
 /** At least once a second, as promised: half of that leaves room for a slow disk. */
 export const FLUSH_INTERVAL_MS = 500;
+
+/** What a request is waiting for, until when (epoch ms), so the page can count down. */
+export type Waiting =
+  | { kind: 'queue'; until: number }
+  | { kind: 'retry'; until: number; attempt: number; error: ApiErrorKind };
+
+const NO_LIMITS: Limits = { requestsPerMinute: null, tokensPerMinute: null };
+
+/**
+ * For a tokens-per-minute limit, a request without max tokens is counted as a typical reply:
+ * counting the model's whole output limit (as OpenAI does) would hold every request of a small
+ * tier back for a minute.
+ */
+const TYPICAL_REPLY_TOKENS = 1_000;
 
 interface ActiveStream {
   controller: AbortController;
@@ -59,6 +87,10 @@ function addUsage(before: Usage | undefined, after: Usage): Usage {
   };
 }
 
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
 function defaultScheduleFrame(callback: () => void): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
   else setTimeout(callback, 16);
@@ -68,6 +100,10 @@ export class ChatState {
   readonly #messages = new SvelteMap<string, Message[]>();
   readonly #live = new SvelteMap<string, string>();
   readonly #active = new SvelteMap<string, ActiveStream>();
+  /** Conversations whose request waits: for a client-side rate limit, or to retry. */
+  readonly #waiting = new SvelteMap<string, Waiting>();
+  readonly #limiter: RateLimiter;
+  #rateLimits = $state.raw<RateLimitSnapshot | undefined>(undefined);
   /** Conversations whose request is being prepared (before their stream registers). */
   readonly #starting = new SvelteSet<string>();
   /** Conversations deleted in this page: late work for them is dropped, never written. */
@@ -83,6 +119,17 @@ export class ChatState {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#scheduleFrame = deps.scheduleFrame ?? defaultScheduleFrame;
+    this.#limiter = new RateLimiter(this.#now);
+  }
+
+  /** What a conversation's request waits for (queue or retry), or null. */
+  waiting(conversationId: string): Waiting | null {
+    return this.#waiting.get(conversationId) ?? null;
+  }
+
+  /** The latest rate-limit headers an endpoint let the page read. */
+  get rateLimits(): RateLimitSnapshot | undefined {
+    return this.#rateLimits;
   }
 
   #modelInfo(model: string): Promise<ModelInfo> {
@@ -124,13 +171,7 @@ export class ChatState {
     this.#forgotten.delete(conversationId);
     if (this.#messages.has(conversationId)) return;
     const loaded = await this.#deps.store.listMessages(conversationId);
-    const orphans: Message[] = [];
-    const messages = loaded.map((m) => {
-      if (m.status !== 'streaming') return m;
-      const fixed: Message = { ...m, status: 'interrupted' };
-      orphans.push(fixed);
-      return fixed;
-    });
+    const { messages, orphans } = await this.#checkStreaming(conversationId, loaded);
     // A message sent while this load was under way is already in memory: keep it.
     const current = this.#messages.get(conversationId) ?? [];
     const loadedIds = new Set(messages.map((m) => m.id));
@@ -268,7 +309,7 @@ export class ChatState {
     this.#setMessages(conversation.id, (list) =>
       list.map((m) => (m.id === reply.id ? resumed : m)),
     );
-    void this.#stream(conversation, [resumed], body, [reply.content]);
+    this.#holdStreamLocks([resumed], this.#stream(conversation, [resumed], body, [reply.content]));
     return true;
   }
 
@@ -320,11 +361,14 @@ export class ChatState {
       return false;
     }
     this.#setMessages(conversation.id, (list) => [...list, ...newMessages, ...replies]);
-    void this.#stream(
-      next,
+    this.#holdStreamLocks(
       replies,
-      body,
-      replies.map(() => ''),
+      this.#stream(
+        next,
+        replies,
+        body,
+        replies.map(() => ''),
+      ),
     );
     return true;
   }
@@ -360,9 +404,10 @@ export class ChatState {
     }, FLUSH_INTERVAL_MS);
 
     let finals: Message[];
+    const hasNewText = () => texts.some((t, i) => t !== (prefix[i] ?? ''));
     try {
-      const api = await this.#deps.getApi();
-      const result = await api.streamChat(
+      const result = await this.#request(
+        conversation.id,
         body,
         (index, delta) => {
           if (index >= replies.length) return;
@@ -374,15 +419,13 @@ export class ChatState {
           }
         },
         controller.signal,
+        hasNewText,
       );
       finals = replies.map((reply, index) =>
         this.#finished(reply, texts[index] ?? '', result, index, controller.signal.aborted),
       );
     } catch (thrown) {
-      const error = toApiError(
-        thrown,
-        texts.some((t, i) => t !== (prefix[i] ?? '')),
-      ).toMessageError();
+      const error = toApiError(thrown, hasNewText()).toMessageError();
       finals = replies.map((reply, index) => ({
         ...reply,
         content: texts[index] ?? '',
@@ -404,6 +447,70 @@ export class ChatState {
     if (this.#messages.has(conversation.id)) {
       await this.#updateConversation(conversation.id, (c) => ({ ...c, updatedAt: this.#now() }));
     }
+  }
+
+  /**
+   * One request, as many times as it takes: first waits while the client-side rate limits say so
+   * (a visible countdown), then streams; a retryable failure before any text arrived waits
+   * (retry-after, rate-limit reset or backoff, also visible) and tries again, up to MAX_RETRIES.
+   * Stop during a wait ends it: a queued request is stopped, a retry ends with its last error.
+   */
+  async #request(
+    conversationId: string,
+    body: ChatRequestBody,
+    onDelta: DeltaHandler,
+    signal: AbortSignal,
+    hasNewText: () => boolean,
+  ): Promise<StreamResult> {
+    const api = await this.#deps.getApi();
+    const tokens = estimateRequestTokens(
+      body.messages,
+      body.max_tokens ?? body.max_completion_tokens,
+      TYPICAL_REPLY_TOKENS,
+      body.n ?? 1,
+    );
+    for (let attempt = 0; ; attempt++) {
+      const queued = this.#limiter.waitMs(tokens, this.#deps.limits?.() ?? NO_LIMITS);
+      if (queued > 0) {
+        await this.#pause(conversationId, { kind: 'queue', until: this.#now() + queued }, signal);
+        if (signal.aborted) return { choices: [], model: undefined, usage: undefined };
+      }
+      this.#limiter.record(tokens);
+      try {
+        const result = await api.streamChat(body, onDelta, signal);
+        if (result.rateLimits) this.#rateLimits = result.rateLimits;
+        return result;
+      } catch (thrown) {
+        const error = toApiError(thrown, hasNewText());
+        if (error.rateLimits) this.#rateLimits = error.rateLimits;
+        const canRetry = isRetryable(error.kind) && !hasNewText() && attempt < MAX_RETRIES;
+        if (!canRetry || signal.aborted) throw error;
+        const delay = retryDelayMs(error, attempt);
+        const until = this.#now() + delay;
+        await this.#pause(
+          conversationId,
+          { kind: 'retry', until, attempt: attempt + 1, error: error.kind },
+          signal,
+        );
+        // Stop pressed during the wait (TypeScript cannot see the await change `aborted`).
+        if (isAborted(signal)) throw error;
+      }
+    }
+  }
+
+  /** Waits until `waiting.until` or until `signal` aborts, showing what it waits for meanwhile. */
+  async #pause(conversationId: string, waiting: Waiting, signal: AbortSignal): Promise<void> {
+    this.#waiting.set(conversationId, waiting);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(0, waiting.until - this.#now()));
+      signal.addEventListener('abort', done, { once: true });
+      function done(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+    });
+    this.#waiting.delete(conversationId);
   }
 
   #finished(
@@ -467,5 +574,73 @@ export class ChatState {
     } catch (error) {
       this.#deps.report(error);
     }
+  }
+
+  // ---- Several tabs (see sync.ts and stream-locks.ts) ----
+
+  /** Replies whose stream in another tab this page waits to end (see #checkStreaming). */
+  readonly #awaitingEnd = new Set<string>();
+
+  /**
+   * Reads a loaded conversation's messages again: another tab changed them. Skipped while this
+   * page streams or prepares a reply there (its own records are the newer ones then); a message
+   * this page is still writing keeps its in-memory version.
+   */
+  async reload(conversationId: string): Promise<void> {
+    if (!this.#messages.has(conversationId) || this.isStreaming(conversationId)) return;
+    const loaded = await this.#deps.store.listMessages(conversationId);
+    const { messages, orphans } = await this.#checkStreaming(conversationId, loaded);
+    if (!this.#messages.has(conversationId) || this.isStreaming(conversationId)) return;
+    const writing = new Map(
+      this.messages(conversationId)
+        .filter((m) => this.#writes.has(m.id))
+        .map((m) => [m.id, m]),
+    );
+    const merged = messages.map((m) => writing.get(m.id) ?? m);
+    const loadedIds = new Set(messages.map((m) => m.id));
+    this.#messages.set(conversationId, [
+      ...merged,
+      ...[...writing.values()].filter((m) => !loadedIds.has(m.id)),
+    ]);
+    for (const orphan of orphans) this.#write(orphan);
+  }
+
+  /**
+   * Sorts the replies stored as `streaming`: one another tab is still streaming stays so (and the
+   * conversation is read again when that stream ends, even if that tab crashes); any other was
+   * cut off by a closed or crashed page and becomes `interrupted` (the caller stores it).
+   */
+  async #checkStreaming(
+    conversationId: string,
+    loaded: Message[],
+  ): Promise<{ messages: Message[]; orphans: Message[] }> {
+    const streaming = loaded.filter((m) => m.status === 'streaming');
+    const isAlive = this.#deps.isStreamAlive ?? (() => Promise.resolve(false));
+    const alive = await Promise.all(streaming.map((m) => isAlive(m.id)));
+    const cutOff = new Set(streaming.filter((_, i) => alive[i] !== true).map((m) => m.id));
+    for (const m of streaming) {
+      if (cutOff.has(m.id) || this.#awaitingEnd.has(m.id) || !this.#deps.whenStreamEnds) continue;
+      this.#awaitingEnd.add(m.id);
+      void this.#deps
+        .whenStreamEnds(m.id)
+        .then(() => {
+          this.#awaitingEnd.delete(m.id);
+          return this.reload(conversationId);
+        })
+        .catch(this.#deps.report);
+    }
+    const orphans: Message[] = [];
+    const messages = loaded.map((m) => {
+      if (!cutOff.has(m.id)) return m;
+      const fixed: Message = { ...m, status: 'interrupted' };
+      orphans.push(fixed);
+      return fixed;
+    });
+    return { messages, orphans };
+  }
+
+  /** Holds each reply's stream lock until `streaming` (the stream and its final write) is done. */
+  #holdStreamLocks(replies: readonly Message[], streaming: Promise<void>): void {
+    for (const reply of replies) this.#deps.holdStreamLock?.(reply.id, streaming);
   }
 }

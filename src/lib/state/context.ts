@@ -1,10 +1,14 @@
 /** The page's state objects, handed from App.svelte to every view through Svelte context. */
 import { getContext, setContext } from 'svelte';
+import type { BackupState } from './backup.svelte';
 import type { ChatState } from './chat.svelte';
 import type { ConversationsState } from './conversations.svelte';
+import type { DeleteAllState } from './delete-all.svelte';
+import type { Drafts } from './drafts';
 import type { PresetsState } from './presets.svelte';
 import type { ProblemsState } from './problems.svelte';
 import type { SettingsState } from './settings.svelte';
+import type { StorageHealth } from './storage-health.svelte';
 
 export interface AppState {
   settings: SettingsState;
@@ -12,6 +16,11 @@ export interface AppState {
   chat: ChatState;
   problems: ProblemsState;
   presets: PresetsState;
+  deleteAll: DeleteAllState;
+  /** Unsent text per conversation, storage space and persistence, export and import. */
+  drafts: Drafts;
+  health: StorageHealth;
+  backup: BackupState;
 }
 
 const KEY = Symbol('parley-app-state');

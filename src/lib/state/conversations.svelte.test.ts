@@ -65,7 +65,7 @@ describe('ConversationsState.load', () => {
       params: DEFAULT_PARAMS,
       currentLeafId: null,
     });
-    expect(store.putConversation).not.toHaveBeenCalled();
+    expect(store.updateConversation).not.toHaveBeenCalled();
   });
 });
 
@@ -77,7 +77,7 @@ describe('ConversationsState.newChat', () => {
     expect(second.id).toBe(first.id);
     expect(state.active?.id).toBe(first.id);
     expect(state.list.map((c) => c.id)).toEqual(['a']);
-    expect(store.putConversation).not.toHaveBeenCalled();
+    expect(store.updateConversation).not.toHaveBeenCalled();
   });
 
   it('copies the template params and system prompt (not the same object)', async () => {
@@ -154,7 +154,7 @@ describe('ConversationsState.save and adopt', () => {
     const draft = state.newChat();
     const changed = { ...draft, systemPrompt: 'Changed', updatedAt: 99 };
     await state.save(changed);
-    expect(store.putConversation).toHaveBeenCalledWith(changed);
+    expect(store.conversations.get(draft.id)).toEqual(changed);
     expect(ids(state.list)).toEqual([draft.id, 'a']);
     expect(state.isActiveDraft).toBe(false);
     expect(state.active).toEqual(changed);
@@ -163,7 +163,7 @@ describe('ConversationsState.save and adopt', () => {
   it('a failed save leaves the draft a draft', async () => {
     const { state, store } = await loaded();
     const draft = state.newChat();
-    store.putConversation.mockRejectedValueOnce(new Error('quota'));
+    store.updateConversation.mockRejectedValueOnce(new Error('quota'));
     await expect(state.save({ ...draft, title: 'x' })).rejects.toThrow('quota');
     expect(state.list).toEqual([]);
     expect(state.isActiveDraft).toBe(true);
@@ -174,7 +174,7 @@ describe('ConversationsState.save and adopt', () => {
     state.adopt({ ...conversation('a', 50), title: 'Renamed' });
     expect(ids(state.list)).toEqual(['a', 'b']);
     expect(state.list[0]?.title).toBe('Renamed');
-    expect(store.putConversation).not.toHaveBeenCalled();
+    expect(store.updateConversation).not.toHaveBeenCalled();
   });
 
   it('select ignores unknown ids', async () => {
@@ -199,7 +199,7 @@ describe('ConversationsState.rename', () => {
     await state.rename('a', '   ');
     await state.rename('a', ' Old ');
     await state.rename('nope', 'Anything');
-    expect(store.putConversation).not.toHaveBeenCalled();
+    expect(store.updateConversation).not.toHaveBeenCalled();
     expect(state.list[0]).toMatchObject({ title: 'Old', isTitleCustom: false });
   });
 });
@@ -305,5 +305,145 @@ describe('ConversationsState.filtered (search)', () => {
     state.query = 'hello';
     await state.rename('a', 'Goodbye');
     expect(state.filtered).toEqual([]);
+  });
+});
+
+describe('two tabs sharing one store', () => {
+  async function twoTabs(...stored: Conversation[]) {
+    const store = new FakeStore();
+    for (const c of stored) store.conversations.set(c.id, structuredClone(c));
+    const a = new ConversationsState(store, () => 1_000);
+    const b = new ConversationsState(store, () => 1_000);
+    await Promise.all([a.load(), b.load()]);
+    return { store, a, b };
+  }
+
+  it('a change in one tab never puts back a field the other changed meanwhile', async () => {
+    const { store, a, b } = await twoTabs(conversation('x', 5, 'Old'));
+    await b.rename('x', 'Renamed in B');
+    // A has not heard of the rename yet: its copy still says "Old".
+    expect(a.get('x')?.title).toBe('Old');
+    await a.update('x', (c) => ({ ...c, params: { ...c.params, temperature: 0.1 } }));
+    expect(store.conversations.get('x')).toMatchObject({
+      title: 'Renamed in B',
+      isTitleCustom: true,
+      params: { temperature: 0.1 },
+    });
+    // A's own write brought the rename back with it.
+    expect(a.get('x')?.title).toBe('Renamed in B');
+  });
+
+  it('two parameters changed in two tabs both land', async () => {
+    const { store, a, b } = await twoTabs(conversation('x', 5));
+    await b.update('x', (c) => ({ ...c, params: { ...c.params, model: 'gpt-4.1' } }));
+    await a.update('x', (c) => ({ ...c, params: { ...c.params, temperature: 0.1 } }));
+    expect(store.conversations.get('x')?.params).toMatchObject({
+      model: 'gpt-4.1',
+      temperature: 0.1,
+    });
+  });
+
+  it('refresh shows what another tab stored', async () => {
+    const { a, b } = await twoTabs(conversation('x', 5, 'Old'), conversation('y', 6));
+    await b.rename('x', 'New');
+    await b.update('x', (c) => ({ ...c, updatedAt: 50 }));
+    expect(await a.refresh('x')).toBe('changed');
+    expect(a.get('x')).toMatchObject({ title: 'New', updatedAt: 50 });
+    expect(ids(a.list)).toEqual(['x', 'y']);
+    expect(await a.refresh('x')).toBe('unchanged');
+  });
+
+  it('refresh keeps this tab’s own change that is not stored yet on top', async () => {
+    const { store, a, b } = await twoTabs(conversation('x', 5, 'Old'));
+    await b.update('x', (c) => ({ ...c, systemPrompt: 'From B' }));
+    // A's write of a new title is slow: it has not reached storage when A refreshes.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const realUpdate = store.updateConversation.getMockImplementation();
+    store.updateConversation.mockImplementationOnce(async (id, change) => {
+      await gate;
+      return realUpdate?.(id, change);
+    });
+    const renaming = a.rename('x', 'From A');
+    const refreshing = a.refresh('x');
+    // The refresh waits for A's own write, so it cannot read a copy older than it.
+    release();
+    await Promise.all([renaming, refreshing]);
+    expect(a.get('x')).toMatchObject({ title: 'From A', systemPrompt: 'From B' });
+    expect(store.conversations.get('x')).toMatchObject({ title: 'From A', systemPrompt: 'From B' });
+  });
+
+  it('keeps a shown change on top of a stored copy read while a message write is under way', async () => {
+    const { a, b } = await twoTabs(conversation('x', 5));
+    // ChatState shows the new branch before its message transaction commits.
+    const shown = a.get('x');
+    if (!shown) throw new Error('missing');
+    a.adopt({ ...shown, currentLeafId: 'reply', updatedAt: 70 });
+    await b.update('x', (c) => ({ ...c, systemPrompt: 'From B' }));
+    await a.refresh('x');
+    expect(a.get('x')).toMatchObject({
+      currentLeafId: 'reply',
+      updatedAt: 70,
+      systemPrompt: 'From B',
+    });
+  });
+
+  it('refresh finds a conversation deleted in another tab and moves on', async () => {
+    const { a, b } = await twoTabs(conversation('x', 5), conversation('y', 9));
+    a.select('y');
+    await b.delete('y');
+    expect(await a.refresh('y')).toBe('deleted');
+    expect(ids(a.list)).toEqual(['x']);
+    expect(a.active?.id).toBe('x');
+    expect(await a.refresh('y')).toBe('unchanged');
+  });
+
+  it('a late write for a conversation deleted in another tab does not bring it back', async () => {
+    const { store, a, b } = await twoTabs(conversation('x', 5));
+    await b.delete('x');
+    await a.rename('x', 'Too late');
+    expect(store.conversations.has('x')).toBe(false);
+    expect(a.list).toEqual([]);
+    expect(a.isActiveDraft).toBe(true);
+  });
+
+  it('refresh adds a conversation another tab created; refreshAll names the deleted ones', async () => {
+    const { a, b } = await twoTabs(conversation('x', 5), conversation('y', 6));
+    const draft = b.newChat();
+    await b.save({ ...draft, title: 'Made in B', updatedAt: 80 });
+    await b.delete('x');
+    expect(await a.refreshAll()).toEqual(['x']);
+    expect(ids(a.list)).toEqual([draft.id, 'y']);
+    expect(a.get(draft.id)?.title).toBe('Made in B');
+  });
+
+  it('a draft here is not touched by refreshes', async () => {
+    const { a } = await twoTabs(conversation('x', 5));
+    const draft = a.newChat();
+    expect(await a.refresh(draft.id)).toBe('unchanged');
+    expect(await a.refreshAll()).toEqual([]);
+    expect(a.isActiveDraft).toBe(true);
+    expect(a.active?.id).toBe(draft.id);
+  });
+
+  it('never moves updatedAt back', async () => {
+    const { store, a, b } = await twoTabs(conversation('x', 5));
+    await b.update('x', (c) => ({ ...c, updatedAt: 90 }));
+    await a.update('x', (c) => ({ ...c, updatedAt: 60 }));
+    expect(store.conversations.get('x')?.updatedAt).toBe(90);
+  });
+});
+
+describe('ConversationsState createId', () => {
+  it('names new chats with the injected ids', async () => {
+    const names = ['kept-from-last-time', 'fresh'];
+    const state = new ConversationsState(
+      new FakeStore(),
+      () => 1,
+      () => null,
+      () => names.shift() ?? 'none',
+    );
+    await state.load();
+    expect(state.active?.id).toBe('kept-from-last-time');
   });
 });

@@ -3,14 +3,30 @@
  *
  * A new chat starts as an unsaved draft: it is stored the moment the person changes anything in
  * it or sends a first message, so pressing "New chat" twice never leaves empty chats behind.
+ *
+ * Several tabs share the conversations. Each tab keeps, besides what it shows, the version it
+ * last knew to be stored (`#base`). A change is written as a patch (what this tab changed, see
+ * conversation-patch.ts) applied to the stored record inside the writing transaction, so it never
+ * puts back fields another tab changed meanwhile. When another tab writes, `refresh` reads the
+ * stored record and shows it with this tab's own unwritten changes still on top. Writes and
+ * refreshes of one conversation run one after another, in the order they were asked for.
  */
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Conversation, Message } from '../domain/types';
 import { newId } from '../utils/id';
+import { applyPatch, diffConversation, EMPTY_PATCH } from './conversation-patch';
 
 export interface ConversationStore {
   listConversations(): Promise<Conversation[]>;
-  putConversation(conversation: Conversation): Promise<void>;
+  getConversation(id: string): Promise<Conversation | undefined>;
+  /**
+   * Applies `change` to the stored record (or `undefined` if there is none) and writes what it
+   * returns, in one transaction; resolves with what was written (`undefined`: nothing).
+   */
+  updateConversation(
+    id: string,
+    change: (stored: Conversation | undefined) => Conversation | undefined,
+  ): Promise<Conversation | undefined>;
   deleteConversation(
     id: string,
   ): Promise<{ conversation: Conversation; messages: Message[] } | undefined>;
@@ -29,6 +45,13 @@ function byActivity(a: Conversation, b: Conversation): number {
   return b.updatedAt - a.updatedAt;
 }
 
+/** What reading a conversation back from storage found. */
+export type RefreshOutcome = 'changed' | 'unchanged' | 'deleted';
+
+function isSame(a: Conversation, b: Conversation): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 export class ConversationsState {
   #saved = $state.raw<Conversation[]>([]);
   #draft = $state.raw<Conversation | null>(null);
@@ -36,23 +59,33 @@ export class ConversationsState {
   #query = $state('');
   #lastDeleted = $state.raw<DeletedConversation | null>(null);
   readonly #store: ConversationStore;
-  /** The pending write of each conversation (see save). */
-  readonly #writes = new Map<string, Promise<void>>();
+  /**
+   * The version of each conversation this tab last knew to be stored: what it read or wrote.
+   * What is shown minus this is what this tab changed and has not seen stored yet.
+   */
+  // Bookkeeping, not state anything renders: plain Maps on purpose.
+  readonly #base = new Map<string, Conversation>();
+  /** The last queued write or refresh of each conversation (see #enqueue). */
+  readonly #queues = new Map<string, Promise<unknown>>();
   readonly #now: () => number;
   readonly #startFrom: () => ChatTemplate | null;
+  readonly #createId: () => string;
 
   /**
    * `startFrom` gives the settings every new chat starts from when the person chose a default
    * preset; without one, a new chat copies the open one's settings (or the defaults).
+   * `createId` names new chats (App reuses the id of an unsent draft left from last time).
    */
   constructor(
     store: ConversationStore,
     now: () => number = Date.now,
     startFrom: () => ChatTemplate | null = () => null,
+    createId: () => string = newId,
   ) {
     this.#store = store;
     this.#now = now;
     this.#startFrom = startFrom;
+    this.#createId = createId;
   }
 
   /** Saved conversations, most recent activity first. */
@@ -92,7 +125,9 @@ export class ConversationsState {
   }
 
   async load(): Promise<void> {
-    this.#saved = (await this.#store.listConversations()).sort(byActivity);
+    const stored = await this.#store.listConversations();
+    for (const conversation of stored) this.#base.set(conversation.id, conversation);
+    this.#saved = stored.sort(byActivity);
     const first = this.#saved[0];
     if (first) this.#activeId = first.id;
     else this.newChat();
@@ -114,7 +149,7 @@ export class ConversationsState {
         : null);
     const now = this.#now();
     const draft: Conversation = {
-      id: newId(),
+      id: this.#createId(),
       title: '',
       isTitleCustom: false,
       systemPrompt: template?.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
@@ -133,16 +168,17 @@ export class ConversationsState {
     if (this.#saved.some((c) => c.id === id)) this.#activeId = id;
   }
 
-  /** Stores a changed conversation (a draft becomes a saved one). */
   /**
-   * Shows a changed conversation at once (a draft becomes a saved one) and stores it. Writes of
-   * one conversation are chained and each stores the newest state when its turn comes, so two
-   * changes racing (a preset applied while a reply finishes) can never store a stale copy.
+   * Shows a changed conversation at once (a draft becomes a saved one) and stores it. What is
+   * stored is the change (compared with what was shown before) applied to the stored record, so
+   * two changes racing, in this tab (a preset applied while a reply finishes) or in two tabs,
+   * both land and neither stores a stale copy of the other's fields.
    */
   async save(conversation: Conversation): Promise<void> {
+    const before = this.get(conversation.id);
     const undo = this.adopt(conversation);
     try {
-      await this.#persist(conversation.id);
+      await this.#write(conversation.id, before ? diffConversation(before, conversation) : null);
     } catch (error) {
       undo();
       throw error;
@@ -161,16 +197,92 @@ export class ConversationsState {
     return this.#saved.find((c) => c.id === id) ?? null;
   }
 
-  #persist(id: string): Promise<void> {
-    const previous = this.#writes.get(id) ?? Promise.resolve();
-    const next = previous
-      .catch(() => undefined)
-      .then(async () => {
-        const newest = this.#saved.find((c) => c.id === id);
-        if (newest) await this.#store.putConversation(newest);
+  /**
+   * Writes `patch` over the stored record (`null`: a conversation never stored, written whole as
+   * it is shown when its turn comes). Nothing is written for a conversation this tab no longer
+   * has (deleted here while the write waited), nor for one deleted in another tab.
+   */
+  #write(id: string, patch: ReturnType<typeof diffConversation> | null): Promise<void> {
+    return this.#enqueue(id, async () => {
+      const wasStored = this.#base.has(id);
+      const written = await this.#store.updateConversation(id, (stored) => {
+        const shown = this.get(id);
+        if (!shown) return undefined;
+        if (stored) return applyPatch(stored, patch ?? EMPTY_PATCH);
+        return wasStored ? undefined : shown;
       });
-    this.#writes.set(id, next);
+      if (written) this.#absorb(written);
+      else if (wasStored) this.#dropDeleted(id);
+    });
+  }
+
+  /**
+   * Reads a conversation back from storage (another tab changed or deleted it, or this tab wrote
+   * it outside `save`, as a message write does) and shows it, with this tab's own changes that
+   * are not stored yet still applied on top.
+   */
+  refresh(id: string): Promise<RefreshOutcome> {
+    return this.#enqueue(id, async (): Promise<RefreshOutcome> => {
+      const stored = await this.#store.getConversation(id);
+      if (stored) return this.#absorb(stored) ? 'changed' : 'unchanged';
+      return this.#dropDeleted(id) ? 'deleted' : 'unchanged';
+    });
+  }
+
+  /**
+   * Re-reads every conversation (after an import, or a page coming back from the back/forward
+   * cache). Resolves with the ids of those that were deleted meanwhile.
+   */
+  async refreshAll(): Promise<string[]> {
+    const stored = await this.#store.listConversations();
+    const ids = new Set([...stored.map((c) => c.id), ...this.#base.keys()]);
+    const outcomes = await Promise.all([...ids].map(async (id) => [id, await this.refresh(id)]));
+    return outcomes.filter(([, outcome]) => outcome === 'deleted').map(([id]) => id as string);
+  }
+
+  /** Runs `task` after every earlier write and refresh of the same conversation has settled. */
+  #enqueue<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(task);
+    this.#queues.set(id, next);
+    const settled = () => {
+      if (this.#queues.get(id) === next) this.#queues.delete(id);
+    };
+    next.then(settled, settled);
     return next;
+  }
+
+  /**
+   * Takes `stored` as the newest stored version and shows it, with this tab's unstored changes
+   * (what is shown minus the previous stored version) applied on top. True if what is shown
+   * changed.
+   */
+  #absorb(stored: Conversation): boolean {
+    const { id } = stored;
+    const shown = this.get(id);
+    const base = this.#base.get(id) ?? stored;
+    this.#base.set(id, stored);
+    const next = shown ? applyPatch(stored, diffConversation(base, shown)) : stored;
+    if (shown && this.#draft?.id !== id && isSame(shown, next)) return false;
+    this.adopt(next);
+    return true;
+  }
+
+  /**
+   * Forgets a conversation that was stored and no longer is (deleted in another tab). True if
+   * there was one; the shown conversation moves on as after a delete here.
+   */
+  #dropDeleted(id: string): boolean {
+    if (!this.#base.delete(id)) return false;
+    this.#saved = this.#saved.filter((c) => c.id !== id);
+    if (this.#activeId === id) this.#showNext();
+    return true;
+  }
+
+  #showNext(): void {
+    const next = this.#saved[0];
+    if (next) this.#activeId = next.id;
+    else this.newChat();
   }
 
   /**
@@ -200,13 +312,10 @@ export class ConversationsState {
   /** Deletes at once and keeps what was deleted in memory, so `undoDelete` can put it back. */
   async delete(id: string): Promise<void> {
     const deleted = await this.#store.deleteConversation(id);
+    this.#base.delete(id);
     this.#saved = this.#saved.filter((c) => c.id !== id);
     if (deleted) this.#lastDeleted = deleted;
-    if (this.#activeId === id) {
-      const next = this.#saved[0];
-      if (next) this.#activeId = next.id;
-      else this.newChat();
-    }
+    if (this.#activeId === id) this.#showNext();
   }
 
   async undoDelete(): Promise<Conversation | null> {
@@ -214,6 +323,7 @@ export class ConversationsState {
     if (!deleted) return null;
     await this.#store.restoreConversation(deleted.conversation, deleted.messages);
     this.#lastDeleted = null;
+    this.#base.set(deleted.conversation.id, deleted.conversation);
     this.adopt(deleted.conversation);
     this.#activeId = deleted.conversation.id;
     return deleted.conversation;

@@ -9,6 +9,7 @@ import { createChatApi, type ApiConfig, type ChatApi } from '../api/client';
 import { ApiError } from '../api/errors';
 import { DEFAULT_SETTINGS } from '../domain/defaults';
 import type { Settings } from '../domain/types';
+import { VaultError } from '../crypto/vault';
 import { SettingsState, type SettingsDraft, type SettingsStore } from './settings.svelte';
 
 const SAVED_KEY = 'sk-saved-key-abcdefghij1234';
@@ -230,6 +231,7 @@ describe('SettingsState: organization and project', () => {
       baseUrl: 'https://example.com/v1',
       organization: 'org-abc123',
       project: 'proj_xyz',
+      keyMode: 'browser',
     });
     expect(state.settings).toMatchObject({ organization: 'org-abc123', project: 'proj_xyz' });
   });
@@ -344,6 +346,7 @@ describe('SettingsState: other actions', () => {
       apiKey: null,
       baseUrl: 'https://x.test/v1',
       locale: 'en',
+      keyMode: 'browser',
     });
     expect(state.hasKey).toBe(false);
     expect(state.maskedKey).toBeNull();
@@ -391,6 +394,252 @@ describe('SettingsState: other actions', () => {
     store.putSettings.mockRejectedValueOnce(new Error('quota'));
     await expect(state.forgetKey()).rejects.toThrow('quota');
     expect(state.settings.apiKey).toBe(SAVED_KEY);
+  });
+});
+
+describe('SettingsState: how the key is kept', () => {
+  const NEW_KEY = 'sk-new-key-0123456789';
+  const PASSPHRASE = 'open sesame 42';
+  const LOCKED = { ...BLANK, apiKey: NEW_KEY, baseUrl: 'https://example.com/v1' };
+
+  /** Every settings object ever handed to storage, serialised. */
+  function written(store: FakeSettingsStore): string[] {
+    return store.putSettings.mock.calls.map(([settings]) => JSON.stringify(settings));
+  }
+
+  async function lockedStore() {
+    const { state, store, factory } = await loaded({}, { models: ['a'] });
+    const outcome = await state.verifyAndSave({
+      ...LOCKED,
+      keyMode: 'passphrase',
+      passphrase: PASSPHRASE,
+      passphraseRepeat: PASSPHRASE,
+    });
+    expect(outcome.type).toBe('saved');
+    return { state, store, factory };
+  }
+
+  it('defaults to storing the key in this browser, as before', async () => {
+    const { state, store } = await loaded({}, { models: [] });
+    expect(state.keyMode).toBe('browser');
+    await state.verifyAndSave(LOCKED);
+    expect(store.stored).toMatchObject({ apiKey: NEW_KEY, encryptedKey: null, keyMode: 'browser' });
+    expect(state.isLocked).toBe(false);
+  });
+
+  it('locked: stores only the encrypted key; the plaintext never reaches any putSettings', async () => {
+    const { state, store } = await lockedStore();
+    expect(store.stored.apiKey).toBeNull();
+    expect(store.stored.keyMode).toBe('passphrase');
+    expect(store.stored.encryptedKey).toMatchObject({ iterations: 600_000 });
+    // In memory for this page: requests work, nothing asks to unlock.
+    expect(state.settings.apiKey).toBe(NEW_KEY);
+    expect(state.hasKey).toBe(true);
+    expect(state.isLocked).toBe(false);
+    expect(state.keyMode).toBe('passphrase');
+
+    // Every later write keeps it out too.
+    await state.setLocale('zh-CN');
+    await state.setDefaultPreset('p1');
+    await state.setRateLimits({ requestsPerMinute: 10, tokensPerMinute: null });
+    await state.verifyAndSave({ ...BLANK, apiKey: '', baseUrl: 'https://example.com/v2' });
+    expect(store.putSettings).toHaveBeenCalledTimes(5);
+    for (const settings of written(store)) {
+      expect(settings).not.toContain(NEW_KEY);
+      expect(settings).not.toContain(PASSPHRASE);
+    }
+  });
+
+  it('locked: saving other settings keeps the same encryption; a new passphrase re-encrypts', async () => {
+    const { state, store } = await lockedStore();
+    const first = store.stored.encryptedKey;
+    await state.verifyAndSave({ ...BLANK, apiKey: '', baseUrl: 'https://example.com/v2' });
+    expect(store.stored.encryptedKey).toEqual(first);
+    expect(store.stored.baseUrl).toBe('https://example.com/v2');
+
+    await state.verifyAndSave({
+      ...BLANK,
+      apiKey: '',
+      baseUrl: 'https://example.com/v2',
+      passphrase: 'another passphrase',
+      passphraseRepeat: 'another passphrase',
+    });
+    expect(store.stored.encryptedKey?.ciphertext).not.toBe(first?.ciphertext);
+    const reloaded = new SettingsState(store, fakeFactory({}).factory);
+    await reloaded.load();
+    expect(await reloaded.unlock(PASSPHRASE)).toBe('wrong_passphrase');
+    expect(await reloaded.unlock('another passphrase')).toBe('unlocked');
+    expect(reloaded.settings.apiKey).toBe(NEW_KEY);
+  });
+
+  it('locked: a new key needs a passphrase again', async () => {
+    const { state, store } = await lockedStore();
+    const before = store.putSettings.mock.calls.length;
+    expect(await state.verifyAndSave({ ...LOCKED, apiKey: 'sk-other-key-0123456789' })).toEqual({
+      type: 'invalid',
+      field: 'passphrase',
+      problem: 'required',
+    });
+    expect(store.putSettings).toHaveBeenCalledTimes(before);
+  });
+
+  it.each([
+    ['', '', 'required'],
+    ['short', 'short', 'short'],
+    ['long enough', 'long enougH', 'mismatch'],
+  ] as const)(
+    'locking with passphrase %j / %j is refused (%s) before any call',
+    async (passphrase, passphraseRepeat, problem) => {
+      const { state, store, factory } = await loaded({ apiKey: SAVED_KEY }, { models: [] });
+      expect(
+        await state.verifyAndSave({
+          ...LOCKED,
+          keyMode: 'passphrase',
+          passphrase,
+          passphraseRepeat,
+        }),
+      ).toEqual({ type: 'invalid', field: 'passphrase', problem });
+      expect(factory).not.toHaveBeenCalled();
+      expect(store.putSettings).not.toHaveBeenCalled();
+    },
+  );
+
+  it('locked, after a reload: isLocked until the right passphrase unlocks it', async () => {
+    const { store } = await lockedStore();
+    const { factory, configs } = fakeFactory({ models: ['m'] });
+    const state = new SettingsState(store, factory);
+    await state.load();
+    expect(state.isLocked).toBe(true);
+    expect(state.hasKey).toBe(false);
+    expect(state.keyMode).toBe('passphrase');
+    expect(state.maskedKey).toBeNull();
+    await state.refreshModels();
+    expect(factory).not.toHaveBeenCalled();
+
+    expect(await state.unlock('wrong passphrase')).toBe('wrong_passphrase');
+    expect(state.isLocked).toBe(true);
+    expect(state.settings.apiKey).toBeNull();
+
+    const writes = store.putSettings.mock.calls.length;
+    expect(await state.unlock(PASSPHRASE)).toBe('unlocked');
+    expect(state.isLocked).toBe(false);
+    expect(state.hasKey).toBe(true);
+    expect(state.settings.apiKey).toBe(NEW_KEY);
+    // Unlocking writes nothing, and fetches the model suggestions with the unlocked key.
+    expect(store.putSettings).toHaveBeenCalledTimes(writes);
+    await vi.waitFor(() => expect(configs[0]?.apiKey).toBe(NEW_KEY));
+
+    // A reload from storage (another tab saved something) keeps it unlocked.
+    await state.load();
+    expect(state.settings.apiKey).toBe(NEW_KEY);
+  });
+
+  it('locked: a different encrypted key on disk (another tab re-locked) asks again', async () => {
+    const { store } = await lockedStore();
+    const state = new SettingsState(store, fakeFactory({}).factory);
+    await state.load();
+    await state.unlock(PASSPHRASE);
+    const other = await lockedStore();
+    store.stored = other.store.stored;
+    await state.load();
+    expect(state.isLocked).toBe(true);
+  });
+
+  it('Forget key removes the encrypted key too', async () => {
+    const { store } = await lockedStore();
+    const state = new SettingsState(store, fakeFactory({}).factory);
+    await state.load();
+    await state.forgetKey();
+    expect(store.stored).toMatchObject({ apiKey: null, encryptedKey: null });
+    expect(state.isLocked).toBe(false);
+    expect(state.hasKey).toBe(false);
+    // The choice itself is remembered for the next key.
+    expect(state.keyMode).toBe('passphrase');
+  });
+
+  it('switching from locked back to this browser stores the key and drops the encryption', async () => {
+    const { state, store } = await lockedStore();
+    await state.verifyAndSave({
+      ...BLANK,
+      apiKey: '',
+      baseUrl: 'https://x.test',
+      keyMode: 'browser',
+    });
+    expect(store.stored).toMatchObject({ apiKey: NEW_KEY, encryptedKey: null, keyMode: 'browser' });
+  });
+
+  it('session only: nothing stored but the choice; gone after a reload, Base URL kept', async () => {
+    const { state, store } = await loaded({ apiKey: SAVED_KEY }, { models: ['a'] });
+    await state.verifyAndSave({ ...LOCKED, keyMode: 'session' });
+    expect(store.stored).toMatchObject({
+      apiKey: null,
+      encryptedKey: null,
+      keyMode: 'session',
+      baseUrl: 'https://example.com/v1',
+    });
+    expect(state.settings.apiKey).toBe(NEW_KEY);
+    expect(state.hasKey).toBe(true);
+    await state.setLocale('en');
+    for (const settings of written(store)) {
+      expect(settings).not.toContain(NEW_KEY);
+      // Choosing session-only also removed the key stored before.
+      expect(settings).not.toContain(SAVED_KEY);
+    }
+    // This tab re-reading storage keeps its key.
+    await state.load();
+    expect(state.settings.apiKey).toBe(NEW_KEY);
+
+    const reloaded = new SettingsState(store, fakeFactory({}).factory);
+    await reloaded.load();
+    expect(reloaded.hasKey).toBe(false);
+    expect(reloaded.isLocked).toBe(false);
+    expect(reloaded.keyMode).toBe('session');
+    expect(reloaded.settings.baseUrl).toBe('https://example.com/v1');
+  });
+
+  it('a record holding both a key and an encrypted key is read as locked and cleaned on write', async () => {
+    const { store } = await lockedStore();
+    store.stored = { ...store.stored, apiKey: 'sk-leftover-0123456789', keyMode: 'browser' };
+    const state = new SettingsState(store, fakeFactory({}).factory);
+    await state.load();
+    expect(state.isLocked).toBe(true);
+    expect(state.keyMode).toBe('passphrase');
+    await state.setLocale('en');
+    expect(store.stored.apiKey).toBeNull();
+  });
+
+  it('an unreadable or missing encrypted key unlocks as damaged', async () => {
+    const { state } = await loaded({}, {});
+    expect(await state.unlock('whatever passphrase')).toBe('damaged');
+    const { store } = await lockedStore();
+    store.stored = {
+      ...store.stored,
+      encryptedKey: { ciphertext: 'AAAA', iv: 'AAAA', salt: 'AAAA', iterations: 600_000 },
+    };
+    const damaged = new SettingsState(store, fakeFactory({}).factory);
+    await damaged.load();
+    expect(await damaged.unlock(PASSPHRASE)).toBe('damaged');
+    expect(damaged.isLocked).toBe(true);
+  });
+
+  it('without WebCrypto (an insecure page) unlocking is unavailable', async () => {
+    const { store } = await lockedStore();
+    const state = new SettingsState(store, fakeFactory({}).factory);
+    await state.load();
+    vi.stubGlobal('crypto', {});
+    try {
+      expect(await state.unlock(PASSPHRASE)).toBe('insecure_context');
+      await expect(
+        state.verifyAndSave({
+          ...LOCKED,
+          keyMode: 'passphrase',
+          passphrase: 'a new passphrase',
+          passphraseRepeat: 'a new passphrase',
+        }),
+      ).rejects.toBeInstanceOf(VaultError);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -1,13 +1,32 @@
 /**
  * Connection settings and language: load, check a key against the endpoint, save, forget.
  * Storage and the API come in through the constructor so tests can hand in fakes.
+ *
+ * The key has three ways of being kept (KeyMode). In every one, `settings.apiKey` is the key in
+ * THIS TAB'S MEMORY, the one requests use; what reaches storage is decided in one place,
+ * `stored()`: 'browser' writes the key, 'passphrase' writes only `encryptedKey` (the plaintext is
+ * never handed to `putSettings`), 'session' writes neither. So a locked key is unlocked once per
+ * page load, and a session-only key is gone on reload.
  */
 import { DEFAULT_SETTINGS } from '../domain/defaults';
-import { keyProblem, maskKey, normalizeBaseUrl, type KeyProblem } from '../domain/settings';
-import type { Locale, Settings } from '../domain/types';
+import {
+  keyProblem,
+  maskKey,
+  normalizeBaseUrl,
+  passphraseProblem,
+  type KeyProblem,
+  type PassphraseProblem,
+} from '../domain/settings';
+import type { Limits } from '../domain/rate-limiter';
+import type { EncryptedKey, KeyMode, Locale, Settings } from '../domain/types';
 import type { ApiError } from '../api/errors';
 import type { ChatApiFactory } from '../api/client';
 import { toApiError } from '../api/errors';
+import { isVaultAvailable, VaultError } from '../crypto/vault-errors';
+
+/** The vault is needed only to lock or unlock a key, so it loads then, not with the page. */
+const vault = () => import('../crypto/vault');
+import { assertNever } from '../utils/assert-never';
 
 export interface SettingsStore {
   getSettings(): Promise<Settings>;
@@ -21,7 +40,21 @@ export interface SettingsDraft {
   /** Optional OpenAI-Organization / OpenAI-Project; blank sends none. */
   organization: string;
   project: string;
+  /** How to keep the key; omitted keeps the current way. */
+  keyMode?: KeyMode;
+  /**
+   * For 'passphrase': the new passphrase, typed twice. Both empty keep the current lock when the
+   * key is already locked and unchanged.
+   */
+  passphrase?: string;
+  passphraseRepeat?: string;
 }
+
+/** The encryption to store with a save: a new one, the one already stored, or none. */
+type KeyPlan =
+  | { type: 'encrypt'; passphrase: string }
+  | { type: 'keep'; encryptedKey: EncryptedKey }
+  | { type: 'none' };
 
 interface Connection {
   apiKey: string;
@@ -34,11 +67,19 @@ export type SaveOutcome =
   | { type: 'saved'; modelCount: number }
   | { type: 'invalid'; field: 'apiKey'; problem: KeyProblem }
   | { type: 'invalid'; field: 'baseUrl' }
+  | { type: 'invalid'; field: 'passphrase'; problem: PassphraseProblem }
   /** Checked and refused: not saved. `canSaveAnyway` when the endpoint might still work. */
   | { type: 'failed'; error: ApiError; canSaveAnyway: boolean };
 
+/**
+ * `damaged`: the stored record cannot be read; `insecure_context`: no WebCrypto on this (insecure)
+ * page. Both leave Forget key as the way on.
+ */
+export type UnlockOutcome = 'unlocked' | 'wrong_passphrase' | 'damaged' | 'insecure_context';
+
 export class SettingsState {
-  #settings = $state.raw<Settings>({ ...DEFAULT_SETTINGS });
+  /** As stored, except `apiKey`: the key in this tab's memory (see the header). */
+  #settings = $state.raw<Settings>({ ...DEFAULT_SETTINGS, keyMode: 'browser' });
   #models = $state.raw<string[]>([]);
   readonly #store: SettingsStore;
   readonly #createApi: ChatApiFactory;
@@ -51,8 +92,24 @@ export class SettingsState {
   get settings(): Settings {
     return this.#settings;
   }
+  /** A key is in memory: requests can be made. */
   get hasKey(): boolean {
     return this.#settings.apiKey !== null;
+  }
+  /** An encrypted key is stored and not unlocked yet in this tab: ask for the passphrase. */
+  get isLocked(): boolean {
+    return this.#settings.apiKey === null && this.#settings.encryptedKey !== null;
+  }
+  get keyMode(): KeyMode {
+    return this.#settings.keyMode ?? 'browser';
+  }
+  /** The stored key is encrypted (unlocked or not): a save may keep that encryption. */
+  get hasEncryptedKey(): boolean {
+    return this.#settings.encryptedKey !== null;
+  }
+  /** WebCrypto is there: 'passphrase' can be chosen. Not on plain-http pages. */
+  get canEncrypt(): boolean {
+    return isVaultAvailable();
   }
   get maskedKey(): string | null {
     return this.#settings.apiKey === null ? null : maskKey(this.#settings.apiKey);
@@ -62,17 +119,58 @@ export class SettingsState {
     return this.#models;
   }
 
+  /** Reads the stored settings. A key already in memory survives if it still belongs there. */
   async load(): Promise<void> {
-    this.#settings = await this.#store.getSettings();
+    const stored = await this.#store.getSettings();
+    const previous = this.#settings;
+    const keyMode = storedMode(stored);
+    let apiKey: string | null;
+    if (keyMode === 'passphrase') {
+      // Unlocked here before and locked with the same record since: no need to ask again.
+      apiKey = sameEncryption(previous.encryptedKey, stored.encryptedKey) ? previous.apiKey : null;
+    } else if (keyMode === 'session') {
+      apiKey = previous.keyMode === 'session' ? previous.apiKey : null;
+    } else {
+      apiKey = stored.apiKey;
+    }
+    // A record holding both (damaged, or written by hand) keeps only the encrypted key.
+    this.#settings = {
+      ...stored,
+      apiKey,
+      encryptedKey: keyMode === 'passphrase' ? stored.encryptedKey : null,
+      keyMode,
+    };
+  }
+
+  /**
+   * Opens the stored encrypted key with `passphrase` for this page's lifetime. What the vault
+   * refuses is an outcome the unlock screen words; anything else throws.
+   */
+  async unlock(passphrase: string): Promise<UnlockOutcome> {
+    const encrypted = this.#settings.encryptedKey;
+    if (encrypted === null) return 'damaged';
+    let apiKey: string;
+    try {
+      apiKey = await (await vault()).decryptKey(encrypted, passphrase);
+    } catch (error) {
+      if (error instanceof VaultError) return error.kind;
+      throw error;
+    }
+    // Forgotten or re-locked meanwhile (another tab): this key is no longer the one to use.
+    if (!sameEncryption(this.#settings.encryptedKey, encrypted)) return 'wrong_passphrase';
+    this.#settings = { ...this.#settings, apiKey };
+    void this.refreshModels();
+    return 'unlocked';
   }
 
   /** Validates the draft, checks the key with `GET /models`, and saves only if that worked. */
   async verifyAndSave(draft: SettingsDraft, signal?: AbortSignal): Promise<SaveOutcome> {
     const parsed = this.#parse(draft);
     if ('type' in parsed) return parsed;
+    const { connection } = parsed;
     let models: string[];
     try {
-      const api = await this.#createApi(parsed);
+      const api = await this.#createApi(connection);
       models = await api.listModels(signal);
     } catch (thrown) {
       const error = toApiError(thrown);
@@ -104,8 +202,9 @@ export class SettingsState {
     }
   }
 
+  /** Removes the key everywhere: memory, storage, and the encrypted copy. The mode stays chosen. */
   async forgetKey(): Promise<void> {
-    await this.#put({ ...this.#settings, apiKey: null });
+    await this.#put({ ...this.#settings, apiKey: null, encryptedKey: null });
     this.#models = [];
   }
 
@@ -118,27 +217,105 @@ export class SettingsState {
     await this.#put({ ...this.#settings, defaultPresetId: id });
   }
 
-  #parse(draft: SettingsDraft): Connection | SaveOutcome {
+  /** Client-side rate limits (null: none); requests queue to stay under them. */
+  async setRateLimits(limits: Limits): Promise<void> {
+    await this.#put({ ...this.#settings, ...limits });
+  }
+
+  #parse(
+    draft: SettingsDraft,
+  ): { connection: Connection; keyMode: KeyMode; plan: KeyPlan } | SaveOutcome {
     const baseUrl = normalizeBaseUrl(draft.baseUrl);
     const apiKey = draft.apiKey.trim() === '' ? (this.#settings.apiKey ?? '') : draft.apiKey.trim();
     const problem = keyProblem(apiKey);
     if (problem) return { type: 'invalid', field: 'apiKey', problem };
     if (baseUrl === null) return { type: 'invalid', field: 'baseUrl' };
+    const keyMode = draft.keyMode ?? this.keyMode;
+    const plan = this.#plan(keyMode, apiKey, draft);
+    if ('problem' in plan) return { type: 'invalid', field: 'passphrase', problem: plan.problem };
     const optional = (text: string) => (text.trim() === '' ? null : text.trim());
     return {
-      apiKey,
-      baseUrl,
-      organization: optional(draft.organization),
-      project: optional(draft.project),
+      connection: {
+        apiKey,
+        baseUrl,
+        organization: optional(draft.organization),
+        project: optional(draft.project),
+      },
+      keyMode,
+      plan,
     };
   }
 
-  async #save(connection: Connection): Promise<void> {
-    await this.#put({ ...this.#settings, ...connection });
+  #plan(
+    keyMode: KeyMode,
+    apiKey: string,
+    draft: SettingsDraft,
+  ): KeyPlan | { problem: PassphraseProblem } {
+    if (keyMode !== 'passphrase') return { type: 'none' };
+    const passphrase = draft.passphrase ?? '';
+    const repeat = draft.passphraseRepeat ?? '';
+    const current = this.#settings;
+    // Saving other settings while locked: the same key stays under the same passphrase.
+    if (
+      passphrase === '' &&
+      repeat === '' &&
+      current.encryptedKey !== null &&
+      current.apiKey === apiKey
+    ) {
+      return { type: 'keep', encryptedKey: current.encryptedKey };
+    }
+    const problem = passphraseProblem(passphrase, repeat);
+    return problem ? { problem } : { type: 'encrypt', passphrase };
   }
 
+  async #save({
+    connection,
+    keyMode,
+    plan,
+  }: {
+    connection: Connection;
+    keyMode: KeyMode;
+    plan: KeyPlan;
+  }): Promise<void> {
+    let encryptedKey: EncryptedKey | null = null;
+    if (plan.type === 'encrypt')
+      encryptedKey = await (await vault()).encryptKey(connection.apiKey, plan.passphrase);
+    else if (plan.type === 'keep') encryptedKey = plan.encryptedKey;
+    await this.#put({ ...this.#settings, ...connection, keyMode, encryptedKey });
+  }
+
+  /** Every write goes through here, so what a mode keeps out of storage stays out. */
   async #put(next: Settings): Promise<void> {
-    await this.#store.putSettings(next);
+    await this.#store.putSettings(stored(next));
     this.#settings = next;
   }
+}
+
+/** What storage gets for the settings in memory: the key only in 'browser' mode. */
+function stored(settings: Settings): Settings {
+  const keyMode = settings.keyMode ?? 'browser';
+  switch (keyMode) {
+    case 'browser':
+      return { ...settings, keyMode, encryptedKey: null };
+    case 'passphrase':
+      return { ...settings, keyMode, apiKey: null };
+    case 'session':
+      return { ...settings, keyMode, apiKey: null, encryptedKey: null };
+    default:
+      return assertNever(keyMode);
+  }
+}
+
+/** The mode stored settings are in. An encrypted key means 'passphrase' whatever else is there. */
+function storedMode(settings: Settings): KeyMode {
+  if (settings.encryptedKey !== null) return 'passphrase';
+  if (settings.apiKey !== null) return 'browser';
+  const chosen = settings.keyMode;
+  return chosen === 'session' || chosen === 'passphrase' ? chosen : 'browser';
+}
+
+function sameEncryption(a: EncryptedKey | null, b: EncryptedKey | null): boolean {
+  return (
+    a !== null && b !== null && a.ciphertext === b.ciphertext && a.iv === b.iv && a.salt === b.salt
+  );
 }

@@ -36,6 +36,24 @@ export class FakeDb implements MessageStore, ConversationStore {
     Promise.resolve(structuredClone([...this.conversations.values()])),
   );
 
+  getConversation = vi.fn((id: string): Promise<Conversation | undefined> =>
+    Promise.resolve(structuredClone(this.conversations.get(id))),
+  );
+
+  /** Like IndexedDB's read-modify-write in one transaction: `change` sees the stored record. */
+  updateConversation = vi.fn(
+    (
+      id: string,
+      change: (stored: Conversation | undefined) => Conversation | undefined,
+    ): Promise<Conversation | undefined> => {
+      const next = change(structuredClone(this.conversations.get(id)));
+      if (next === undefined) return Promise.resolve(undefined);
+      const written = structuredClone({ ...next, id });
+      this.conversations.set(id, written);
+      return Promise.resolve(structuredClone(written));
+    },
+  );
+
   putConversation = vi.fn((conversation: Conversation): Promise<void> => {
     this.conversations.set(conversation.id, structuredClone(conversation));
     return Promise.resolve();
