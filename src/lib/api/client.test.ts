@@ -17,6 +17,7 @@ import type { ApiErrorKind, ChatParams, Message } from '../domain/types';
 import type { ModelInfo } from '../models/types';
 import { createChatApi, type ChatApi } from './client';
 import { ApiError } from './errors';
+import { CHAT_INFO } from '../models/testing/infos';
 
 const MODEL = 'gpt-4o-mini';
 const SNAPSHOT = 'gpt-4o-mini-2024-07-18';
@@ -39,21 +40,6 @@ function api(apiKey = TEST_API_KEY, baseUrl = server.url): Promise<ChatApi> {
   return createChatApi({ apiKey, baseUrl });
 }
 
-/** gpt-4o-mini as the catalog describes it (hand-made: the tests pin the request shape). */
-const INFO: ModelInfo = {
-  id: MODEL,
-  contextWindow: 128_000,
-  maxOutputTokens: 16_384,
-  price: null,
-  isReasoning: false,
-  unsupported: ['reasoning_effort'],
-  usesMaxCompletionTokens: false,
-  supportsReasoningEffort: false,
-  supportsJsonObject: true,
-  supportsSystemMessage: true,
-  source: 'catalog',
-};
-
 function body(text: string, model = MODEL, params: Partial<ChatParams> = {}): ChatRequestBody {
   const user: Message = {
     id: 'u1',
@@ -65,7 +51,12 @@ function body(text: string, model = MODEL, params: Partial<ChatParams> = {}): Ch
     createdAt: 1,
     updatedAt: 1,
   };
-  return buildChatRequest('You are terse.', { ...DEFAULT_PARAMS, model, ...params }, [user], INFO);
+  return buildChatRequest(
+    'You are terse.',
+    { ...DEFAULT_PARAMS, model, ...params },
+    [user],
+    CHAT_INFO,
+  );
 }
 
 /** Streams `text` under `scenario`, collecting what onDelta delivered. */

@@ -12,6 +12,7 @@ import {
   type ParamsDraft,
 } from './params';
 import type { ChatParams } from './types';
+import { CHAT_INFO, REASONING_INFO } from '../models/testing/infos';
 
 const VALID: ParamsDraft = {
   model: 'gpt-4o-mini',
@@ -26,44 +27,6 @@ const VALID: ParamsDraft = {
   responseFormat: 'text',
   reasoningEffort: '',
   contextWindow: '',
-};
-
-/** gpt-4o-mini as the catalog describes it: takes every sampling parameter. */
-const CHAT_INFO: ModelInfo = {
-  id: 'gpt-4o-mini',
-  contextWindow: 128_000,
-  maxOutputTokens: 16_384,
-  price: null,
-  isReasoning: false,
-  unsupported: ['reasoning_effort'],
-  usesMaxCompletionTokens: false,
-  supportsReasoningEffort: false,
-  supportsJsonObject: true,
-  supportsSystemMessage: true,
-  source: 'catalog',
-};
-
-/** o3-mini-like: a reasoning model that rejects the sampling parameters, n and stop. */
-const REASONING_INFO: ModelInfo = {
-  id: 'o3-mini',
-  contextWindow: 200_000,
-  maxOutputTokens: 100_000,
-  price: null,
-  isReasoning: true,
-  unsupported: [
-    'temperature',
-    'top_p',
-    'presence_penalty',
-    'frequency_penalty',
-    'logprobs',
-    'n',
-    'stop',
-  ],
-  usesMaxCompletionTokens: true,
-  supportsReasoningEffort: true,
-  supportsJsonObject: true,
-  supportsSystemMessage: true,
-  source: 'catalog',
 };
 
 /** A model the catalog does not know (custom endpoint): no limits. */

@@ -4,46 +4,9 @@ import type { ModelInfo } from '../models/types';
 import { DEFAULT_PARAMS } from './defaults';
 import { buildChatRequest, isSendable, requestProblem } from './request';
 import type { ChatParams, Message, MessageStatus, Role } from './types';
+import { CHAT_INFO, REASONING_INFO } from '../models/testing/infos';
 
 const PARAMS: ChatParams = { ...DEFAULT_PARAMS, model: 'gpt-4o-mini', temperature: 0.7 };
-
-/** gpt-4o-mini: takes every sampling parameter, max_tokens, JSON mode, no reasoning effort. */
-const CHAT_INFO: ModelInfo = {
-  id: 'gpt-4o-mini',
-  contextWindow: 128_000,
-  maxOutputTokens: 16_384,
-  price: null,
-  isReasoning: false,
-  unsupported: ['reasoning_effort'],
-  usesMaxCompletionTokens: false,
-  supportsReasoningEffort: false,
-  supportsJsonObject: true,
-  supportsSystemMessage: true,
-  source: 'catalog',
-};
-
-/** o3-mini-like: max_completion_tokens and reasoning_effort; no sampling parameters, n or stop. */
-const REASONING_INFO: ModelInfo = {
-  id: 'o3-mini',
-  contextWindow: 200_000,
-  maxOutputTokens: 100_000,
-  price: null,
-  isReasoning: true,
-  unsupported: [
-    'temperature',
-    'top_p',
-    'presence_penalty',
-    'frequency_penalty',
-    'logprobs',
-    'n',
-    'stop',
-  ],
-  usesMaxCompletionTokens: true,
-  supportsReasoningEffort: true,
-  supportsJsonObject: true,
-  supportsSystemMessage: true,
-  source: 'catalog',
-};
 
 /** o1-mini-like: like a reasoning model, and no system message, JSON mode or reasoning effort. */
 const NO_SYSTEM_INFO: ModelInfo = {

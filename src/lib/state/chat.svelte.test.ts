@@ -17,6 +17,7 @@ import { ChatState, FLUSH_INTERVAL_MS } from './chat.svelte';
 import type { Limits } from '../domain/rate-limiter';
 import { ConversationsState } from './conversations.svelte';
 import { FakeDb } from './testing/fake-db';
+import { CHAT_INFO, REASONING_INFO } from '../models/testing/infos';
 
 const SNAPSHOT = 'gpt-4o-mini-2024-07-18';
 const USAGE: Usage = { promptTokens: 20, completionTokens: 8, totalTokens: 28 };
@@ -69,44 +70,6 @@ class FakeApi implements ChatApi {
     });
   }
 }
-
-/** gpt-4o-mini-like: takes every sampling parameter, n and stop. */
-const CHAT_INFO: ModelInfo = {
-  id: 'gpt-4o-mini',
-  contextWindow: 128_000,
-  maxOutputTokens: 16_384,
-  price: null,
-  isReasoning: false,
-  unsupported: ['reasoning_effort'],
-  usesMaxCompletionTokens: false,
-  supportsReasoningEffort: false,
-  supportsJsonObject: true,
-  supportsSystemMessage: true,
-  source: 'catalog',
-};
-
-/** o3-mini-like: max_completion_tokens, no temperature, n or stop. */
-const REASONING_INFO: ModelInfo = {
-  id: 'o3-mini',
-  contextWindow: 200_000,
-  maxOutputTokens: 100_000,
-  price: null,
-  isReasoning: true,
-  unsupported: [
-    'temperature',
-    'top_p',
-    'presence_penalty',
-    'frequency_penalty',
-    'logprobs',
-    'n',
-    'stop',
-  ],
-  usesMaxCompletionTokens: true,
-  supportsReasoningEffort: true,
-  supportsJsonObject: true,
-  supportsSystemMessage: true,
-  source: 'catalog',
-};
 
 function infoFor(model: string): ModelInfo {
   return model.startsWith('o3') ? { ...REASONING_INFO, id: model } : { ...CHAT_INFO, id: model };
