@@ -14,7 +14,6 @@ import { LONG_MARKDOWN, plainReply } from '../../../tests/support/scenarios';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
 import { DEFAULT_PARAMS } from '../domain/defaults';
 import type { ApiErrorKind, ChatParams, Message } from '../domain/types';
-import type { ModelInfo } from '../models/types';
 import { createChatApi, type ChatApi } from './client';
 import { ApiError } from './errors';
 import { CHAT_INFO } from '../models/testing/infos';
