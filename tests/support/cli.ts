@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SCENARIO_NAMES } from './scenarios';
-import { startTestServer, TEST_API_KEY } from './server';
+import { AZURE_API_VERSION, DEFAULT_DEPLOYMENTS, startTestServer, TEST_API_KEY } from './server';
 
 const DEFAULT_PORT = 8787;
 
@@ -39,6 +39,9 @@ async function main(): Promise<void> {
   console.log('Parley test server (OpenAI-compatible) is running.');
   console.log(`Base URL: ${server.url}`);
   console.log(`API key: ${apiKey}`);
+  console.log(
+    `Azure OpenAI: endpoint ${server.origin}, API version ${AZURE_API_VERSION} (any dated one), deployments: ${Object.keys(DEFAULT_DEPLOYMENTS).join(', ')}`,
+  );
   console.log(`Type "scenario:NAME" in a message to pick a scenario: ${SCENARIO_NAMES.join(', ')}`);
 
   const stop = (): void => {

@@ -64,10 +64,16 @@ export interface OpenAIError {
   code: string | null;
 }
 
+/** The `error` object of an Azure OpenAI error body: a code (sometimes the status) and a message. */
+export interface AzureError {
+  code: string;
+  message: string;
+}
+
 export interface ErrorReply {
   kind: 'error';
   status: number;
-  error: OpenAIError;
+  error: OpenAIError | AzureError;
   /** Sent on top of the server's usual headers. */
   headers?: Readonly<Record<string, string>>;
 }

@@ -4,6 +4,7 @@
  */
 import OpenAI, {
   APIError,
+  AzureOpenAI,
   AuthenticationError,
   BadRequestError,
   InternalServerError,
@@ -21,7 +22,14 @@ import {
   SLOW_CHUNK_DELAY_MS,
   type ScenarioName,
 } from './scenarios';
-import { DEFAULT_MODELS, startTestServer, TEST_API_KEY, type TestServer } from './server';
+import {
+  AZURE_API_VERSION,
+  DEFAULT_DEPLOYMENTS,
+  DEFAULT_MODELS,
+  startTestServer,
+  TEST_API_KEY,
+  type TestServer,
+} from './server';
 
 const MODEL = 'gpt-4o-mini';
 
@@ -658,6 +666,174 @@ describe('CORS', () => {
     for (const headers of [preflight.headers, response.headers]) {
       expect([...headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
     }
+  });
+});
+
+describe('Azure OpenAI routes', () => {
+  function azure(apiKey = TEST_API_KEY, apiVersion = AZURE_API_VERSION): AzureOpenAI {
+    return new AzureOpenAI({ apiKey, apiVersion, endpoint: server.origin, maxRetries: 0 });
+  }
+
+  function azureChat(deployment: string, text: string, apiKey = TEST_API_KEY) {
+    return azure(apiKey).chat.completions.create({
+      model: deployment,
+      messages: [{ role: 'user', content: text }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  }
+
+  it('streams a reply from a deployment, like the OpenAI route, with the model it serves', async () => {
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of await azureChat('parley-chat', 'Hello Azure')) chunks.push(chunk);
+    expect(assemble(chunks).texts.get(0)).toBe(plainReply('Hello Azure'));
+    expect(assemble(chunks).finishes.get(0)).toBe('stop');
+    expect(chunks[0]?.model).toBe('gpt-4o-mini-2024-07-18');
+    expect(chunks.at(-1)?.usage?.total_tokens).toBeGreaterThan(0);
+    const request = server.requests.at(-1);
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/openai/deployments/parley-chat/chat/completions',
+      search: `?api-version=${AZURE_API_VERSION}`,
+    });
+    expect(request?.headers['api-key']).toBe('***');
+    expect(request?.headers).not.toHaveProperty('authorization');
+    expect(server.chatRequests().at(-1)).toMatchObject({ model: 'parley-chat' });
+  });
+
+  it('ignores the body model, or its absence: the deployment decides', async () => {
+    for (const model of [undefined, 'anything-at-all']) {
+      const response = await fetch(
+        `${server.origin}/openai/deployments/gpt-4o/chat/completions?api-version=${AZURE_API_VERSION}`,
+        {
+          method: 'POST',
+          headers: { 'api-key': TEST_API_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+        },
+      );
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { model: string; object: string };
+      expect(body).toMatchObject({ object: 'chat.completion', model: 'gpt-4o-2024-08-06' });
+    }
+  });
+
+  it('lists models at /openai/models with the api-key, in Azure’s shape', async () => {
+    const page = await azure().models.list();
+    expect(page.data.map((model) => model.id)).toEqual(DEFAULT_MODELS);
+    expect(page.data[0]).toMatchObject({
+      id: 'gpt-4o-mini',
+      object: 'model',
+      status: 'succeeded',
+      lifecycle_status: 'generally-available',
+    });
+    expect(server.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      path: '/openai/models',
+      search: `?api-version=${AZURE_API_VERSION}`,
+    });
+  });
+
+  it('refuses a wrong key with Azure’s 401 body, on models and chat', async () => {
+    const wrong = '0123456789abcdef0123456789abcdef';
+    for (const call of [
+      () => azure(wrong).models.list(),
+      () => azureChat('parley-chat', 'x', wrong),
+    ]) {
+      const error = await caught(call());
+      expect(error).toBeInstanceOf(AuthenticationError);
+      const apiError = error as AuthenticationError;
+      expect(apiError.code).toBe('401');
+      expect(apiError.message).toMatch(/Access denied due to invalid subscription key/);
+      expect(apiError.message).not.toContain(wrong);
+    }
+    expect(JSON.stringify(server.requests)).not.toContain(wrong);
+  });
+
+  it('reads a Bearer key as a token, and says so when there is no key', async () => {
+    const models = `${server.origin}/openai/models?api-version=${AZURE_API_VERSION}`;
+    const bearer = await fetch(models, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    expect(bearer.status).toBe(401);
+    expect(await bearer.json()).toMatchObject({ error: { code: '401' } });
+    const none = await fetch(models);
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(
+      /missing subscription key/,
+    );
+  });
+
+  it('answers an unknown deployment with 404 DeploymentNotFound', async () => {
+    const error = await caught(azureChat('no-such-deployment', 'x'));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).code).toBe('DeploymentNotFound');
+    expect((error as NotFoundError).message).toMatch(/^404 The API deployment for this resource/);
+    expect(Object.keys(DEFAULT_DEPLOYMENTS)).not.toContain('no-such-deployment');
+  });
+
+  it('answers a missing api-version with 404 Resource not found, and an odd one with 400', async () => {
+    const path = `${server.origin}/openai/deployments/parley-chat/chat/completions`;
+    const init = {
+      method: 'POST',
+      headers: { 'api-key': TEST_API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    };
+    const missing = await fetch(path, init);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: '404', message: 'Resource not found' } });
+    const odd = await caught(azure(TEST_API_KEY, 'latest').models.list());
+    expect(odd).toBeInstanceOf(BadRequestError);
+    expect((odd as BadRequestError).message).toMatch(/API version not supported/);
+  });
+
+  it('answers other /openai paths with Azure’s 404', async () => {
+    const response = await fetch(`${server.origin}/openai/deployments?api-version=2024-10-21`, {
+      headers: { 'api-key': TEST_API_KEY },
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: { code: '404', message: 'Resource not found' },
+    });
+  });
+
+  it('streams scenarios the same way, and a custom deployment list', async () => {
+    const own = await startTestServer({ chunkDelayMs: 1, deployments: { prod: 'gpt-4.1' } });
+    try {
+      const client = new AzureOpenAI({
+        apiKey: TEST_API_KEY,
+        apiVersion: '2025-04-01-preview',
+        endpoint: `${own.origin}/`,
+        maxRetries: 0,
+      });
+      own.use('length');
+      const stream = await client.chat.completions.create({
+        model: 'prod',
+        messages: [{ role: 'user', content: 'Cut' }],
+        stream: true,
+      });
+      const chunks: ChatCompletionChunk[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      expect(assemble(chunks).finishes.get(0)).toBe('length');
+      expect(chunks[0]?.model).toBe('gpt-4.1-2025-04-14');
+      await expect(
+        client.chat.completions.create({ model: 'parley-chat', messages: [] }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('allows the api-key header in a CORS preflight', async () => {
+    const preflight = await fetch(`${server.origin}/openai/models?api-version=2024-10-21`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'api-key',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('api-key');
+    const bare = await fetch(`${server.origin}/openai/models`, { method: 'OPTIONS' });
+    expect(bare.headers.get('access-control-allow-headers')).toContain('api-key');
   });
 });
 

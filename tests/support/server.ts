@@ -3,13 +3,28 @@
  * benchmark and `npm run dev:local` all talk to it instead of the internet.
  *
  * Routes: GET /v1/models, POST /v1/chat/completions (streaming or not), OPTIONS preflight for any
- * path. What a chat request gets is decided by a scenario (see scenarios.ts), chosen by, in order:
- * a `scenario:NAME` token in the last user message, `use()` / `useStream()`, the `scenario` option.
+ * path; and Azure OpenAI's (azure.ts) at the same origin: GET /openai/models and
+ * POST /openai/deployments/{deployment}/chat/completions, with `?api-version=` and an `api-key`
+ * header. What a chat request gets is decided by a scenario (see scenarios.ts), chosen by, in
+ * order: a `scenario:NAME` token in the last user message, `use()` / `useStream()`, the `scenario`
+ * option.
  *
- * The accepted key is never logged or recorded: recorded requests carry `authorization: Bearer ***`.
+ * The accepted key is never logged or recorded: recorded requests carry `authorization: Bearer ***`
+ * and `api-key: ***`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  apiVersionError,
+  azureAuthError,
+  azureModelsBody,
+  azureRoute,
+  deploymentNotFoundError,
+  DEFAULT_DEPLOYMENTS,
+  isAzureChatPath,
+  isAzurePath,
+  resourceNotFoundError,
+} from './azure';
 import { parseChatRequest, type ChatRequest } from './chat-request';
 import { completionBody, streamScript, type StreamScript } from './reply';
 import {
@@ -37,6 +52,7 @@ import {
 } from './wire';
 
 export type { CustomStream, ScenarioName } from './scenarios';
+export { AZURE_API_VERSION, DEFAULT_DEPLOYMENTS } from './azure';
 
 export const TEST_API_KEY = 'sk-test-parley-0123456789';
 
@@ -57,6 +73,8 @@ export const DEFAULT_MODELS: string[] = [
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string as sent, e.g. `?api-version=2024-10-21`; '' without one. */
+  search: string;
   headers: Record<string, string>;
   body: unknown;
 }
@@ -76,6 +94,8 @@ export interface TestServerOptions {
   cors?: boolean;
   /** Ids served by GET /models and accepted as `model`; default DEFAULT_MODELS. */
   models?: string[];
+  /** Azure deployments: name → the model it serves; default DEFAULT_DEPLOYMENTS. */
+  deployments?: Readonly<Record<string, string>>;
 }
 
 export interface TestServer {
@@ -93,7 +113,7 @@ export interface TestServer {
    */
   useStream(stream: CustomStream): void;
   setOptions(partial: Partial<Pick<TestServerOptions, 'chunkDelayMs' | 'cors' | 'apiKey'>>): void;
-  /** Chat completion bodies received (parsed JSON), oldest first. */
+  /** Chat completion bodies received (parsed JSON, OpenAI and Azure routes), oldest first. */
   chatRequests(): unknown[];
   /**
    * Chat responses still being written (a stream in progress, a delayed completion). Drops as soon
@@ -101,6 +121,14 @@ export interface TestServer {
    */
   readonly openChatResponses: number;
   close(): Promise<void>;
+}
+
+/** How a chat request was let in, and what it is for. */
+interface ChatRoute {
+  /** The key presented, for scenarios that mention it. */
+  key: string;
+  /** Azure: the model of the addressed deployment, whatever the body says (Azure ignores it). */
+  deploymentModel?: string;
 }
 
 type Selection = { kind: 'named'; name: ScenarioName } | { kind: 'custom'; plan: StreamPlan };
@@ -120,6 +148,7 @@ class ParleyTestServer implements TestServer {
   readonly requests: RecordedRequest[] = [];
   readonly #server: Server;
   readonly #modelIds: readonly string[];
+  readonly #deployments: Readonly<Record<string, string>>;
   #settings: Settings;
   #selection: Selection;
   #requestCount = 0;
@@ -134,6 +163,7 @@ class ParleyTestServer implements TestServer {
       cors: options.cors ?? true,
     };
     this.#modelIds = options.models ?? DEFAULT_MODELS;
+    this.#deployments = options.deployments ?? DEFAULT_DEPLOYMENTS;
     this.#selection = { kind: 'named', name: options.scenario ?? 'plain' };
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
@@ -198,7 +228,11 @@ class ParleyTestServer implements TestServer {
 
   chatRequests(): unknown[] {
     return this.requests
-      .filter((request) => request.method === 'POST' && request.path === CHAT_PATH)
+      .filter(
+        (request) =>
+          request.method === 'POST' &&
+          (request.path === CHAT_PATH || isAzureChatPath(request.path)),
+      )
       .map((request) => request.body);
   }
 
@@ -216,7 +250,8 @@ class ParleyTestServer implements TestServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/(.)\/+$/, '$1');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/(.)\/+$/, '$1');
     this.#requestCount += 1;
     res.setHeader('x-request-id', `req_${this.#requestCount.toString(16).padStart(32, '0')}`);
     res.setHeader('openai-version', '2020-10-01');
@@ -230,6 +265,7 @@ class ParleyTestServer implements TestServer {
     this.requests.push({
       method,
       path,
+      search: url.search,
       headers: recordedHeaders(req),
       body: body.ok ? body.value : raw,
     });
@@ -239,7 +275,11 @@ class ParleyTestServer implements TestServer {
     } else if (method === 'GET' && path === MODELS_PATH) {
       this.#listModels(req, res);
     } else if (method === 'POST' && path === CHAT_PATH) {
-      this.#chat(req, res, body);
+      const authError = this.#checkAuth(req);
+      if (authError) this.#sendError(res, authError);
+      else this.#chat(req, res, body, { key: presentedKey(req) ?? '' });
+    } else if (isAzurePath(path)) {
+      this.#azure(req, res, method, path, url.searchParams.get('api-version'), body);
     } else {
       this.#sendError(res, invalidUrlError(method, path));
     }
@@ -255,7 +295,7 @@ class ParleyTestServer implements TestServer {
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers':
-        req.headers['access-control-request-headers'] ?? 'authorization, content-type',
+        req.headers['access-control-request-headers'] ?? 'authorization, api-key, content-type',
       'access-control-max-age': '600',
     });
     res.end();
@@ -276,28 +316,65 @@ class ParleyTestServer implements TestServer {
     sendJson(res, 200, JSON.stringify({ object: 'list', data }));
   }
 
-  #chat(req: IncomingMessage, res: ServerResponse, body: ParsedBody): void {
-    const authError = this.#checkAuth(req);
-    if (authError) {
-      this.#sendError(res, authError);
+  /** Azure OpenAI: route, then api-version, then key, then deployment, as Azure checks them. */
+  #azure(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    version: string | null,
+    body: ParsedBody,
+  ): void {
+    const route = azureRoute(method, path);
+    if (route === undefined) {
+      this.#sendError(res, resourceNotFoundError());
       return;
     }
+    const key = headerValue(req, 'api-key');
+    const refusal =
+      apiVersionError(version) ??
+      azureAuthError(key, req.headers.authorization, this.#settings.apiKey);
+    if (refusal) {
+      this.#sendError(res, refusal);
+      return;
+    }
+    if (route.kind === 'models') {
+      sendJson(res, 200, azureModelsBody(this.#modelIds, MODEL_CREATED));
+      return;
+    }
+    const deploymentModel = Object.hasOwn(this.#deployments, route.deployment)
+      ? this.#deployments[route.deployment]
+      : undefined;
+    if (deploymentModel === undefined) {
+      this.#sendError(res, deploymentNotFoundError());
+      return;
+    }
+    this.#chat(req, res, body, { key: key ?? '', deploymentModel });
+  }
+
+  /** A chat request already let in (`route`): OpenAI's checks of the body, then the reply. */
+  #chat(req: IncomingMessage, res: ServerResponse, body: ParsedBody, route: ChatRoute): void {
     for (const [name, value] of Object.entries(RATE_LIMIT_HEADERS)) res.setHeader(name, value);
     if (!body.ok) {
       this.#sendError(res, invalidJsonError());
       return;
     }
-    const request = parseChatRequest(body.value);
+    const { deploymentModel } = route;
+    const request = parseChatRequest(
+      deploymentModel === undefined
+        ? body.value
+        : { ...asObject(body.value), model: deploymentModel },
+    );
     if ('kind' in request) {
       this.#sendError(res, request);
       return;
     }
-    const plan = this.#planFor(request, presentedKey(req) ?? '');
+    const plan = this.#planFor(request, route.key);
     if (plan.kind === 'error') {
       this.#sendError(res, plan);
       return;
     }
-    if (!this.#modelIds.includes(request.model)) {
+    if (deploymentModel === undefined && !this.#modelIds.includes(request.model)) {
       this.#sendError(res, modelNotFoundError(request.model));
       return;
     }
@@ -373,6 +450,17 @@ function parseJson(raw: string): ParsedBody {
   }
 }
 
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
 function presentedKey(req: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   return match?.[1]?.trim();
@@ -385,6 +473,7 @@ function recordedHeaders(req: IncomingMessage): Record<string, string> {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   if (headers.authorization !== undefined) headers.authorization = 'Bearer ***';
+  if (headers['api-key'] !== undefined) headers['api-key'] = '***';
   return headers;
 }
 

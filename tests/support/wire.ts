@@ -4,7 +4,7 @@
  * openai-openapi spec and what api.openai.com actually sends (e.g. `usage: null` on every chunk
  * once usage is asked for, `refusal: null` in the first delta, a dated model snapshot).
  */
-import type { FinishReason, OpenAIError } from './scenarios';
+import type { AzureError, FinishReason, OpenAIError } from './scenarios';
 
 /** What OpenAI reports back for a requested alias: the app must show the *reported* model. */
 const SNAPSHOTS: Readonly<Record<string, string>> = {
@@ -135,7 +135,7 @@ export function completion(
   };
 }
 
-export function errorBody(error: OpenAIError): string {
+export function errorBody(error: OpenAIError | AzureError): string {
   return JSON.stringify({ error });
 }
 

@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AZURE_API_VERSION,
   DEFAULT_MODELS,
   startTestServer,
   TEST_API_KEY,
@@ -14,7 +15,7 @@ import { LONG_MARKDOWN, plainReply } from '../../../tests/support/scenarios';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
 import { DEFAULT_PARAMS } from '../domain/defaults';
 import type { ApiErrorKind, ChatParams, Message } from '../domain/types';
-import { createChatApi, type ChatApi } from './client';
+import { createChatApi, type ApiConfig, type ChatApi } from './client';
 import { ApiError } from './errors';
 import { CHAT_INFO } from '../models/testing/infos';
 
@@ -379,5 +380,98 @@ describe('streamChat', () => {
     );
     expect(error.kind).toBe('not_found');
     expect(error.message).toContain('gpt-nope');
+  });
+});
+
+describe('Azure OpenAI (the AzureOpenAI client)', () => {
+  function azure(apiKey = TEST_API_KEY, extra: Partial<ApiConfig> = {}): Promise<ChatApi> {
+    return createChatApi({
+      apiKey,
+      baseUrl: server.origin,
+      provider: 'azure',
+      azureApiVersion: AZURE_API_VERSION,
+      ...extra,
+    });
+  }
+
+  it('checks the key with GET /openai/models?api-version, sent as api-key, and suggests nothing', async () => {
+    const before = server.requests.length;
+    const ids = await (await azure()).listModels();
+    expect(ids).toEqual([]);
+    const [request, ...more] = server.requests.slice(before);
+    expect(more).toEqual([]);
+    expect(request).toMatchObject({
+      method: 'GET',
+      path: '/openai/models',
+      search: `?api-version=${AZURE_API_VERSION}`,
+    });
+    expect(request?.headers['api-key']).toBe('***');
+    expect(request?.headers).not.toHaveProperty('authorization');
+  });
+
+  it('streams from the deployment the model names, with api-key and no Bearer, stainless or OpenAI headers', async () => {
+    const chat = await azure(TEST_API_KEY, { organization: 'org-x', project: 'proj_y' });
+    const before = server.requests.length;
+    const reply = await chat.streamChat(
+      body('Hello Azure', 'parley-chat'),
+      () => undefined,
+      new AbortController().signal,
+    );
+    expect(reply.choices).toEqual([
+      { index: 0, content: plainReply('Hello Azure'), finishReason: 'stop' },
+    ]);
+    // Azure reports the model the deployment serves.
+    expect(reply.model).toBe(SNAPSHOT);
+    expect(reply.usage).toBeDefined();
+    const [request, ...more] = server.requests.slice(before);
+    expect(more).toEqual([]);
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/openai/deployments/parley-chat/chat/completions',
+      search: `?api-version=${AZURE_API_VERSION}`,
+    });
+    const headers = request?.headers ?? {};
+    expect(headers['api-key']).toBe('***');
+    expect(headers).not.toHaveProperty('authorization');
+    expect(headers).not.toHaveProperty('openai-organization');
+    expect(headers).not.toHaveProperty('openai-project');
+    expect(Object.keys(headers).filter((name) => name.startsWith('x-stainless'))).toEqual([]);
+    expect(headers['user-agent'] ?? '').not.toMatch(/openai/i);
+  });
+
+  it('takes the endpoint with a trailing slash', async () => {
+    const chat = await azure(TEST_API_KEY, { baseUrl: `${server.origin}/` });
+    await expect(chat.listModels()).resolves.toEqual([]);
+  });
+
+  it('a wrong key rejects with kind auth and Azure’s words, never the key', async () => {
+    const wrong = '0123456789abcdef0123456789abcdef';
+    const error = await rejection((await azure(wrong)).listModels());
+    expect(error.kind).toBe('auth');
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/^Access denied due to invalid subscription key/);
+    expect(error.message).not.toContain(wrong);
+    const chatError = await rejection(
+      (await azure(wrong)).streamChat(body('x'), () => undefined, new AbortController().signal),
+    );
+    expect(chatError.kind).toBe('auth');
+  });
+
+  it('an unknown deployment rejects with kind not_found and code DeploymentNotFound', async () => {
+    const error = await rejection(
+      (await azure()).streamChat(
+        body('x', 'no-such-deployment'),
+        () => undefined,
+        new AbortController().signal,
+      ),
+    );
+    expect(error.kind).toBe('not_found');
+    expect(error.code).toBe('DeploymentNotFound');
+    expect(error.message).toMatch(/^The API deployment for this resource does not exist/);
+  });
+
+  it('refuses to build without an API version, as a bad_request ApiError', async () => {
+    const error = await rejection(azure(TEST_API_KEY, { azureApiVersion: null }));
+    expect(error.kind).toBe('bad_request');
   });
 });

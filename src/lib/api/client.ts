@@ -1,23 +1,41 @@
 /**
  * The API client factory: the one place that loads the `openai` SDK (lazily, on first use, so the
  * first paint does not pay for it) and the one place the key is handed to anything.
+ *
+ * Two providers, two SDK clients: `OpenAI` for the OpenAI API and every server compatible with it
+ * (key as a Bearer token), `AzureOpenAI` for Azure OpenAI's dated API versions (key in an
+ * `api-key` header, `?api-version=` on every request, chats posted to
+ * `{endpoint}/openai/deployments/{model}/chat/completions`: the Model box holds a deployment).
  */
 import type OpenAI from 'openai';
 import type { ChatRequestBody } from '../domain/request';
+import type { Provider } from '../domain/types';
 import { ApiError, toApiError } from './errors';
 import { parseRateLimitHeaders } from './rate-limit-headers';
 import { ChatStreamAccumulator, type DeltaHandler, type StreamResult } from './stream';
 
 export interface ApiConfig {
   apiKey: string;
+  /** For Azure: the resource endpoint, without /openai (the SDK adds it). */
   baseUrl: string;
-  /** Sent as OpenAI-Organization / OpenAI-Project when set (keys in several orgs or projects). */
+  /** Absent: 'openai'. */
+  provider?: Provider;
+  /** Azure only, and required there: the dated api-version, e.g. 2024-10-21. */
+  azureApiVersion?: string | null;
+  /**
+   * Sent as OpenAI-Organization / OpenAI-Project when set (keys in several orgs or projects).
+   * OpenAI only: Azure has no such thing, and an extra header would need its CORS preflight.
+   */
   organization?: string | null;
   project?: string | null;
 }
 
 export interface ChatApi {
-  /** Ids the endpoint serves (`GET /models`), sorted. Also how a key is checked. */
+  /**
+   * Ids the endpoint serves (`GET /models`), sorted. Also how a key is checked. Azure: always
+   * empty once the check passed, since its list names the models a resource could deploy, not
+   * its deployments (which the Model box needs, and which a key cannot list).
+   */
   listModels(signal?: AbortSignal): Promise<string[]>;
   /**
    * Streams one chat completion. Resolves with what arrived when the stream ends or is stopped
@@ -57,21 +75,43 @@ const DROPPED_HEADERS = {
   'X-Stainless-Timeout': null,
 } as const;
 
-export const createChatApi: ChatApiFactory = async ({ apiKey, baseUrl, organization, project }) => {
-  const { default: OpenAIClient } = await import('openai');
-  const client = new OpenAIClient({
-    apiKey,
-    baseURL: baseUrl.replace(/\/+$/, ''),
+export const createChatApi: ChatApiFactory = async (config) => {
+  const { default: OpenAIClient, AzureOpenAI } = await import('openai');
+  const common = {
+    apiKey: config.apiKey,
     dangerouslyAllowBrowser: true,
     // Retries are Parley's own business (visible, cancellable), never hidden inside the SDK.
     maxRetries: 0,
     timeout: REQUEST_TIMEOUT_MS,
     defaultHeaders: DROPPED_HEADERS,
-    organization: organization ?? null,
-    project: project ?? null,
-  });
+  } as const;
+  const endpoint = config.baseUrl.replace(/\/+$/, '');
+  const isAzure = config.provider === 'azure';
+  let client: OpenAI;
+  if (isAzure) {
+    const apiVersion = config.azureApiVersion ?? '';
+    // Settings never saves Azure without one; the SDK would throw a message about env variables.
+    if (apiVersion === '') throw new ApiError('bad_request', 'Azure OpenAI needs an API version.');
+    client = new AzureOpenAI({
+      ...common,
+      endpoint,
+      apiVersion,
+      organization: null,
+      project: null,
+    });
+  } else {
+    client = new OpenAIClient({
+      ...common,
+      baseURL: endpoint,
+      organization: config.organization ?? null,
+      project: config.project ?? null,
+    });
+  }
   return {
-    listModels: (signal) => listModels(client, signal),
+    listModels: async (signal) => {
+      const ids = await listModels(client, signal);
+      return isAzure ? [] : ids;
+    },
     streamChat: (body, onDelta, signal) => streamChat(client, body, onDelta, signal),
   };
 };

@@ -188,6 +188,31 @@ describe('toApiError: HTTP errors from the SDK', () => {
   });
 });
 
+describe('toApiError: Azure OpenAI error bodies ({ code, message }, no type)', () => {
+  const DENIED = {
+    code: '401',
+    message:
+      'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+  };
+  const NO_DEPLOYMENT = {
+    code: 'DeploymentNotFound',
+    message:
+      'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+  };
+
+  it.each([
+    ['401 with code "401"', 401, DENIED, 'auth'],
+    ['404 DeploymentNotFound', 404, NO_DEPLOYMENT, 'not_found'],
+    ['DeploymentNotFound under another status', 400, NO_DEPLOYMENT, 'not_found'],
+  ] as const)('%s → %s, with the message as detail', (_name, status, body, kind) => {
+    const error = toApiError(APIError.generate(status, { error: body }, undefined, headers()));
+    expect(error.kind).toBe(kind);
+    expect(error.status).toBe(status);
+    expect(error.code).toBe(body.code);
+    expectReadableDetail(error, body.message);
+  });
+});
+
 describe('toApiError: failures without an HTTP status', () => {
   it('APIConnectionError → network; with partial text → incomplete', () => {
     const thrown = new APIConnectionError({

@@ -118,7 +118,9 @@ function kindFromCode(
     case 'context_length_exceeded':
     case 'string_above_max_length':
       return 'context_length';
+    // DeploymentNotFound: Azure OpenAI, when the Model box names no deployment of the resource.
     case 'model_not_found':
+    case 'DeploymentNotFound':
       return 'not_found';
     case 'invalid_api_key':
     case 'invalid_authentication':

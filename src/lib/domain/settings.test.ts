@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { keyProblem, maskKey, normalizeBaseUrl, passphraseProblem } from './settings';
+import {
+  apiVersionProblem,
+  chatCompletionsUrl,
+  keyProblem,
+  maskKey,
+  normalizeAzureEndpoint,
+  normalizeBaseUrl,
+  passphraseProblem,
+} from './settings';
 
 describe('keyProblem', () => {
   it('requires a key', () => {
@@ -109,5 +117,63 @@ describe('passphraseProblem', () => {
     expect(passphraseProblem('12345678', '')).toBe('mismatch');
     expect(passphraseProblem('12345678', '12345678')).toBeNull();
     expect(passphraseProblem('密码密码密码密码', '密码密码密码密码')).toBeNull();
+  });
+});
+
+describe('apiVersionProblem', () => {
+  it.each(['2024-10-21', '2025-04-01-preview', ' 2024-02-01 ', '2023-05-15'])(
+    'accepts the dated version %j',
+    (version) => {
+      expect(apiVersionProblem(version)).toBeNull();
+    },
+  );
+
+  it('requires a version', () => {
+    expect(apiVersionProblem('')).toBe('required');
+    expect(apiVersionProblem('  ')).toBe('required');
+  });
+
+  it.each(['v1', 'preview', 'latest', '2024-10-21-beta', '2024-13-01', '2024-10-32', '20241021'])(
+    'refuses %j (undated versions belong to the v1 API at another path)',
+    (version) => {
+      expect(apiVersionProblem(version)).toBe('format');
+    },
+  );
+});
+
+describe('normalizeAzureEndpoint', () => {
+  it.each([
+    ['https://my-resource.openai.azure.com', 'https://my-resource.openai.azure.com'],
+    ['https://my-resource.openai.azure.com/', 'https://my-resource.openai.azure.com'],
+    ['https://my-resource.openai.azure.com/openai/', 'https://my-resource.openai.azure.com'],
+    ['https://r.cognitiveservices.azure.com/OpenAI', 'https://r.cognitiveservices.azure.com'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+  ])('reads %j as %j', (input, expected) => {
+    expect(normalizeAzureEndpoint(input)).toBe(expected);
+  });
+
+  it('refuses what normalizeBaseUrl refuses', () => {
+    expect(normalizeAzureEndpoint('my-resource.openai.azure.com')).toBeNull();
+    expect(normalizeAzureEndpoint('http://my-resource.openai.azure.com')).toBeNull();
+  });
+});
+
+describe('chatCompletionsUrl', () => {
+  it('is /chat/completions under the Base URL for OpenAI and compatible servers', () => {
+    const settings = { baseUrl: 'http://localhost:11434/v1', provider: 'openai' as const };
+    expect(chatCompletionsUrl({ ...settings, azureApiVersion: '2024-10-21' }, 'llama3')).toBe(
+      'http://localhost:11434/v1/chat/completions',
+    );
+  });
+
+  it('is the deployment’s URL with the api-version for Azure', () => {
+    const settings = {
+      baseUrl: 'https://r.openai.azure.com',
+      provider: 'azure' as const,
+      azureApiVersion: '2024-10-21',
+    };
+    expect(chatCompletionsUrl(settings, 'prod-4o')).toBe(
+      'https://r.openai.azure.com/openai/deployments/prod-4o/chat/completions?api-version=2024-10-21',
+    );
   });
 });

@@ -1,4 +1,5 @@
 /** Pure checks and formatting for the connection settings. */
+import type { Settings } from './types';
 
 export type KeyProblem = 'required' | 'spaces';
 
@@ -51,4 +52,38 @@ export function passphraseProblem(passphrase: string, repeat: string): Passphras
   if (Array.from(passphrase).length < MIN_PASSPHRASE_LENGTH) return 'short';
   if (passphrase !== repeat) return 'mismatch';
   return null;
+}
+
+export type ApiVersionProblem = 'required' | 'format';
+
+/**
+ * A dated Azure OpenAI api-version: `2024-10-21`, or a preview like `2025-04-01-preview`. The
+ * undated `v1`, `preview` and `latest` belong to Azure's v1 API, which lives at another path
+ * (…/openai/v1, no deployment in it) and takes the plain OpenAI client: for that one, choose
+ * "OpenAI or compatible" with that path as the Base URL.
+ */
+const AZURE_API_VERSION = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(-preview)?$/;
+
+export function apiVersionProblem(version: string): ApiVersionProblem | null {
+  const trimmed = version.trim();
+  if (trimmed === '') return 'required';
+  return AZURE_API_VERSION.test(trimmed) ? null : 'format';
+}
+
+/**
+ * An Azure resource endpoint, e.g. `https://my-resource.openai.azure.com`. The SDK appends
+ * `/openai` itself, so an endpoint pasted with it (as some Azure pages show it) loses it here.
+ */
+export function normalizeAzureEndpoint(input: string): string | null {
+  return normalizeBaseUrl(input)?.replace(/\/openai$/i, '') ?? null;
+}
+
+/** Where the next chat request goes, as the request preview shows it (never with the key). */
+export function chatCompletionsUrl(
+  settings: Pick<Settings, 'baseUrl' | 'provider' | 'azureApiVersion'>,
+  model: string,
+): string {
+  if (settings.provider === 'openai') return `${settings.baseUrl}/chat/completions`;
+  const version = encodeURIComponent(settings.azureApiVersion ?? '');
+  return `${settings.baseUrl}/openai/deployments/${model}/chat/completions?api-version=${version}`;
 }

@@ -134,9 +134,23 @@ export interface Conversation {
 
 export type Locale = 'en' | 'zh-CN';
 
+/**
+ * Which API the endpoint speaks. `openai`: the OpenAI API or any server compatible with it (a
+ * local llama.cpp, Ollama or LM Studio, OpenRouter, Azure's v1 API at …/openai/v1); `azure`: an
+ * Azure OpenAI resource with a dated api-version, where requests go to a deployment.
+ */
+export type Provider = 'openai' | 'azure';
+
 export interface Settings {
   apiKey: string | null;
+  /** For `azure`: the resource endpoint, e.g. https://my-resource.openai.azure.com. */
   baseUrl: string;
+  provider: Provider;
+  /**
+   * Azure only: the dated api-version every request carries, e.g. `2024-10-21`. Kept while another
+   * provider is chosen, so switching back does not lose it.
+   */
+  azureApiVersion: string | null;
   /** `null` follows the browser's language. */
   locale: Locale | null;
   /** Sent as the OpenAI-Organization header when set. */

@@ -26,6 +26,21 @@ export const en = {
     'Sent as the OpenAI-Organization header, for keys that belong to several organizations.',
   'settings.project': 'Project ID',
   'settings.projectHelp': 'Sent as the OpenAI-Project header, to bill a specific project.',
+  'azure.provider': 'Provider',
+  'azure.provider.openai': 'OpenAI or compatible',
+  'azure.provider.azure': 'Azure OpenAI',
+  'azure.keyHelp':
+    'In the Azure portal: your Azure OpenAI resource → Keys and Endpoint. It is sent in an api-key header.',
+  'azure.baseUrlHelp':
+    'Your resource’s endpoint, for example https://my-resource.openai.azure.com (Parley adds /openai). For Azure’s v1 API, choose “OpenAI or compatible” with …/openai/v1 as the Base URL instead.',
+  'azure.apiVersion': 'API version',
+  'azure.apiVersionHelp':
+    'A dated Azure OpenAI API version, for example 2024-10-21 or 2025-04-01-preview. Choose 2024-10-21 or newer: older versions may refuse the usage report Parley asks for (stream_options).',
+  'azure.error.apiVersionRequired': 'Enter the API version, for example 2024-10-21.',
+  'azure.error.apiVersionFormat': 'Enter a dated version such as 2024-10-21 or 2025-04-01-preview.',
+  'azure.error.notFound':
+    'No Azure OpenAI resource answered at {url} with this API version. Check the endpoint (from Keys and Endpoint) and the API version.',
+  'azure.modelHelp': 'Your deployment name: Azure sends each request to a deployment.',
   'settings.language': 'Language',
   'settings.languageAuto': 'Browser language',
   'settings.save': 'Save',

@@ -22,6 +22,21 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.organizationHelp': '作为 OpenAI-Organization 请求头发送，适用于属于多个组织的密钥。',
   'settings.project': '项目 ID',
   'settings.projectHelp': '作为 OpenAI-Project 请求头发送，用于指定计费项目。',
+  'azure.provider': '服务商',
+  'azure.provider.openai': 'OpenAI 或兼容接口',
+  'azure.provider.azure': 'Azure OpenAI',
+  'azure.keyHelp':
+    '在 Azure 门户中：你的 Azure OpenAI 资源 → 密钥和终结点。密钥通过 api-key 请求头发送。',
+  'azure.baseUrlHelp':
+    '资源的终结点，例如 https://my-resource.openai.azure.com（Parley 会加上 /openai）。如要使用 Azure 的 v1 API，请改选“OpenAI 或兼容接口”，并以 …/openai/v1 作为接口地址。',
+  'azure.apiVersion': 'API 版本',
+  'azure.apiVersionHelp':
+    '带日期的 Azure OpenAI API 版本，例如 2024-10-21 或 2025-04-01-preview。请选择 2024-10-21 或更新的版本：更早的版本可能不接受 Parley 请求的用量统计（stream_options）。',
+  'azure.error.apiVersionRequired': '请输入 API 版本，例如 2024-10-21。',
+  'azure.error.apiVersionFormat': '请输入带日期的版本，例如 2024-10-21 或 2025-04-01-preview。',
+  'azure.error.notFound':
+    '{url} 上没有以此 API 版本响应的 Azure OpenAI 资源。请检查终结点（见“密钥和终结点”）和 API 版本。',
+  'azure.modelHelp': '你的部署名称：Azure 将每个请求发送到一个部署。',
   'settings.language': '语言',
   'settings.languageAuto': '跟随浏览器',
   'settings.save': '保存',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  AZURE_API_VERSION,
   DEFAULT_MODELS,
   startTestServer,
   TEST_API_KEY,
@@ -95,6 +96,8 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
       {
         apiKey: 'sk-new-key-0123456789',
         baseUrl: 'https://example.com/v1',
+        provider: 'openai',
+        azureApiVersion: null,
         organization: null,
         project: null,
       },
@@ -221,6 +224,8 @@ describe('SettingsState: organization and project', () => {
       {
         apiKey: 'sk-new-key-0123456789',
         baseUrl: 'https://example.com/v1',
+        provider: 'openai',
+        azureApiVersion: null,
         organization: 'org-abc123',
         project: 'proj_xyz',
       },
@@ -289,6 +294,8 @@ describe('SettingsState: organization and project', () => {
     expect(factory).toHaveBeenCalledWith({
       apiKey: SAVED_KEY,
       baseUrl: DEFAULT_SETTINGS.baseUrl,
+      provider: 'openai',
+      azureApiVersion: null,
       organization: 'org-1',
       project: 'proj-1',
     });
@@ -302,6 +309,151 @@ describe('SettingsState: organization and project', () => {
     await state.setLocale('en');
     await state.forgetKey();
     expect(store.stored).toMatchObject({ apiKey: null, organization: 'org-1', project: 'proj-1' });
+  });
+});
+
+describe('SettingsState: Azure OpenAI', () => {
+  /** The draft without an optional field (omitted: the saved value stays). */
+  function without(draft: SettingsDraft, key: 'provider' | 'azureApiVersion'): SettingsDraft {
+    return Object.fromEntries(
+      Object.entries(draft).filter(([name]) => name !== key),
+    ) as unknown as SettingsDraft;
+  }
+
+  const AZURE = {
+    ...BLANK,
+    apiKey: '0123456789abcdef0123456789abcdef',
+    baseUrl: 'https://my-resource.openai.azure.com/',
+    provider: 'azure',
+    azureApiVersion: ' 2024-10-21 ',
+  } as const satisfies SettingsDraft;
+
+  it('checks and saves the provider, the endpoint and the trimmed API version', async () => {
+    const { state, store, configs } = await loaded({}, { models: [] });
+    const outcome = await state.verifyAndSave(AZURE);
+    expect(outcome).toEqual({ type: 'saved', modelCount: 0 });
+    expect(configs).toEqual([
+      {
+        apiKey: AZURE.apiKey,
+        baseUrl: 'https://my-resource.openai.azure.com',
+        provider: 'azure',
+        azureApiVersion: '2024-10-21',
+        organization: null,
+        project: null,
+      },
+    ]);
+    expect(store.stored).toMatchObject({
+      apiKey: AZURE.apiKey,
+      baseUrl: 'https://my-resource.openai.azure.com',
+      provider: 'azure',
+      azureApiVersion: '2024-10-21',
+    });
+    expect(state.provider).toBe('azure');
+  });
+
+  it('drops an /openai the endpoint was pasted with (the SDK adds it)', async () => {
+    const { state, store } = await loaded({}, { models: [] });
+    await state.verifyAndSave({
+      ...AZURE,
+      baseUrl: 'https://my-resource.openai.azure.com/openai/',
+    });
+    expect(store.stored.baseUrl).toBe('https://my-resource.openai.azure.com');
+  });
+
+  it.each([
+    ['', 'required'],
+    ['   ', 'required'],
+    ['latest', 'format'],
+    ['v1', 'format'],
+    ['2024-10-21-beta', 'format'],
+    ['2024-1-21', 'format'],
+  ] as const)(
+    'refuses the API version %j (%s) before calling anything',
+    async (version, problem) => {
+      const { state, store, factory } = await loaded({}, { models: [] });
+      const outcome = await state.verifyAndSave({ ...AZURE, azureApiVersion: version });
+      expect(outcome).toEqual({ type: 'invalid', field: 'azureApiVersion', problem });
+      expect(factory).not.toHaveBeenCalled();
+      expect(store.putSettings).not.toHaveBeenCalled();
+    },
+  );
+
+  it('accepts a preview version, and without one in the draft uses the saved one', async () => {
+    const { state, store } = await loaded(
+      { provider: 'azure', azureApiVersion: '2025-04-01-preview' },
+      { models: [] },
+    );
+    expect((await state.verifyAndSave(without(AZURE, 'azureApiVersion'))).type).toBe('saved');
+    expect(store.stored.azureApiVersion).toBe('2025-04-01-preview');
+  });
+
+  it('without a version in the draft or saved, Azure needs one', async () => {
+    const { state } = await loaded({}, { models: [] });
+    expect(await state.verifyAndSave(without(AZURE, 'azureApiVersion'))).toEqual({
+      type: 'invalid',
+      field: 'azureApiVersion',
+      problem: 'required',
+    });
+  });
+
+  it('an omitted provider keeps the saved one', async () => {
+    const { state, store, configs } = await loaded(
+      { provider: 'azure', azureApiVersion: '2024-10-21' },
+      { models: [] },
+    );
+    await state.verifyAndSave(without(AZURE, 'provider'));
+    expect(configs[0]?.provider).toBe('azure');
+    expect(store.stored.provider).toBe('azure');
+  });
+
+  it('back to OpenAI: the Base URL is checked as before and the Azure version is kept', async () => {
+    const { state, store, configs } = await loaded(
+      { provider: 'azure', azureApiVersion: '2024-10-21' },
+      { models: ['m'] },
+    );
+    const outcome = await state.verifyAndSave({
+      ...BLANK,
+      apiKey: 'sk-new-key-0123456789',
+      baseUrl: 'https://api.openai.com/v1/openai',
+      provider: 'openai',
+      azureApiVersion: 'not a version',
+    });
+    expect(outcome).toEqual({ type: 'saved', modelCount: 1 });
+    expect(configs[0]).toMatchObject({
+      provider: 'openai',
+      baseUrl: 'https://api.openai.com/v1/openai',
+    });
+    expect(store.stored).toMatchObject({ provider: 'openai', azureApiVersion: '2024-10-21' });
+  });
+
+  it('session only: the Azure key is never stored, the provider and version are', async () => {
+    const { state, store } = await loaded({}, { models: [] });
+    await state.verifyAndSave({ ...AZURE, keyMode: 'session' });
+    expect(state.settings.apiKey).toBe(AZURE.apiKey);
+    expect(store.stored).toMatchObject({
+      apiKey: null,
+      encryptedKey: null,
+      keyMode: 'session',
+      provider: 'azure',
+      azureApiVersion: '2024-10-21',
+    });
+    for (const [written] of store.putSettings.mock.calls) {
+      expect(JSON.stringify(written)).not.toContain(AZURE.apiKey);
+    }
+  });
+
+  it('refreshModels uses the saved provider and version', async () => {
+    const { state, configs } = await loaded(
+      {
+        apiKey: SAVED_KEY,
+        baseUrl: 'https://r.openai.azure.com',
+        provider: 'azure',
+        azureApiVersion: '2024-10-21',
+      },
+      { models: [] },
+    );
+    await state.refreshModels();
+    expect(configs[0]).toMatchObject({ provider: 'azure', azureApiVersion: '2024-10-21' });
   });
 });
 
@@ -372,6 +524,8 @@ describe('SettingsState: other actions', () => {
     expect(factory).toHaveBeenCalledWith({
       apiKey: SAVED_KEY,
       baseUrl: DEFAULT_SETTINGS.baseUrl,
+      provider: 'openai',
+      azureApiVersion: null,
       organization: null,
       project: null,
     });
@@ -715,6 +869,40 @@ describe('SettingsState.verifyAndSave against the test server', () => {
       ...BLANK,
       apiKey: 'sk-wrong-0123456789abcdef',
       baseUrl: server.url,
+    });
+    expect(outcome).toMatchObject({
+      type: 'failed',
+      canSaveAnyway: false,
+      error: { kind: 'auth' },
+    });
+    expect(store.putSettings).not.toHaveBeenCalled();
+  });
+
+  it('Azure: checks the key with GET /openai/models (api-key header) and saves', async () => {
+    const { state, store } = real();
+    const before = server.requests.length;
+    const outcome = await state.verifyAndSave({
+      ...BLANK,
+      apiKey: TEST_API_KEY,
+      baseUrl: server.origin,
+      provider: 'azure',
+      azureApiVersion: AZURE_API_VERSION,
+    });
+    expect(outcome).toEqual({ type: 'saved', modelCount: 0 });
+    expect(store.stored).toMatchObject({ provider: 'azure', baseUrl: server.origin });
+    const [check] = server.requests.slice(before);
+    expect(check).toMatchObject({ method: 'GET', path: '/openai/models' });
+    expect(check?.headers['api-key']).toBe('***');
+  });
+
+  it('Azure: a rejected key is not saved and cannot be saved anyway', async () => {
+    const { state, store } = real();
+    const outcome = await state.verifyAndSave({
+      ...BLANK,
+      apiKey: 'ffffffffffffffffffffffffffffffff',
+      baseUrl: server.origin,
+      provider: 'azure',
+      azureApiVersion: AZURE_API_VERSION,
     });
     expect(outcome).toMatchObject({
       type: 'failed',

@@ -10,15 +10,18 @@
  */
 import { DEFAULT_SETTINGS } from '../domain/defaults';
 import {
+  apiVersionProblem,
   keyProblem,
   maskKey,
+  normalizeAzureEndpoint,
   normalizeBaseUrl,
   passphraseProblem,
+  type ApiVersionProblem,
   type KeyProblem,
   type PassphraseProblem,
 } from '../domain/settings';
 import type { Limits } from '../domain/rate-limiter';
-import type { EncryptedKey, KeyMode, Locale, Settings } from '../domain/types';
+import type { EncryptedKey, KeyMode, Locale, Provider, Settings } from '../domain/types';
 import type { ApiError } from '../api/errors';
 import type { ChatApiFactory } from '../api/client';
 import { toApiError } from '../api/errors';
@@ -36,7 +39,15 @@ export interface SettingsStore {
 export interface SettingsDraft {
   /** Empty keeps the saved key (the field never shows it). */
   apiKey: string;
+  /** For Azure: the resource endpoint. */
   baseUrl: string;
+  /** Omitted keeps the current provider. */
+  provider?: Provider;
+  /**
+   * Azure's api-version, required when the provider is Azure. Omitted, or not Azure and not a
+   * valid version: the saved one stays.
+   */
+  azureApiVersion?: string;
   /** Optional OpenAI-Organization / OpenAI-Project; blank sends none. */
   organization: string;
   project: string;
@@ -59,6 +70,8 @@ type KeyPlan =
 interface Connection {
   apiKey: string;
   baseUrl: string;
+  provider: Provider;
+  azureApiVersion: string | null;
   organization: string | null;
   project: string | null;
 }
@@ -67,6 +80,7 @@ export type SaveOutcome =
   | { type: 'saved'; modelCount: number }
   | { type: 'invalid'; field: 'apiKey'; problem: KeyProblem }
   | { type: 'invalid'; field: 'baseUrl' }
+  | { type: 'invalid'; field: 'azureApiVersion'; problem: ApiVersionProblem }
   | { type: 'invalid'; field: 'passphrase'; problem: PassphraseProblem }
   /** Checked and refused: not saved. `canSaveAnyway` when the endpoint might still work. */
   | { type: 'failed'; error: ApiError; canSaveAnyway: boolean };
@@ -99,6 +113,9 @@ export class SettingsState {
   /** An encrypted key is stored and not unlocked yet in this tab: ask for the passphrase. */
   get isLocked(): boolean {
     return this.#settings.apiKey === null && this.#settings.encryptedKey !== null;
+  }
+  get provider(): Provider {
+    return this.#settings.provider;
   }
   get keyMode(): KeyMode {
     return this.#settings.keyMode ?? 'browser';
@@ -192,10 +209,17 @@ export class SettingsState {
 
   /** Refreshes the model suggestions quietly; a failure leaves the old list. */
   async refreshModels(): Promise<void> {
-    const { apiKey, baseUrl, organization, project } = this.#settings;
+    const { apiKey, baseUrl, provider, azureApiVersion, organization, project } = this.#settings;
     if (apiKey === null) return;
     try {
-      const api = await this.#createApi({ apiKey, baseUrl, organization, project });
+      const api = await this.#createApi({
+        apiKey,
+        baseUrl,
+        provider,
+        azureApiVersion,
+        organization,
+        project,
+      });
       this.#models = await api.listModels();
     } catch {
       // Suggestions are a convenience: the Model box accepts any id without them.
@@ -225,11 +249,25 @@ export class SettingsState {
   #parse(
     draft: SettingsDraft,
   ): { connection: Connection; keyMode: KeyMode; plan: KeyPlan } | SaveOutcome {
-    const baseUrl = normalizeBaseUrl(draft.baseUrl);
+    const provider = draft.provider ?? this.provider;
+    const isAzure = provider === 'azure';
+    const baseUrl = isAzure
+      ? normalizeAzureEndpoint(draft.baseUrl)
+      : normalizeBaseUrl(draft.baseUrl);
     const apiKey = draft.apiKey.trim() === '' ? (this.#settings.apiKey ?? '') : draft.apiKey.trim();
     const problem = keyProblem(apiKey);
     if (problem) return { type: 'invalid', field: 'apiKey', problem };
     if (baseUrl === null) return { type: 'invalid', field: 'baseUrl' };
+    const version = draft.azureApiVersion?.trim();
+    const versionProblem = version === undefined ? null : apiVersionProblem(version);
+    const azureApiVersion =
+      version !== undefined && versionProblem === null ? version : this.#settings.azureApiVersion;
+    if (isAzure && versionProblem !== null) {
+      return { type: 'invalid', field: 'azureApiVersion', problem: versionProblem };
+    }
+    if (isAzure && azureApiVersion === null) {
+      return { type: 'invalid', field: 'azureApiVersion', problem: 'required' };
+    }
     const keyMode = draft.keyMode ?? this.keyMode;
     const plan = this.#plan(keyMode, apiKey, draft);
     if ('problem' in plan) return { type: 'invalid', field: 'passphrase', problem: plan.problem };
@@ -238,6 +276,8 @@ export class SettingsState {
       connection: {
         apiKey,
         baseUrl,
+        provider,
+        azureApiVersion,
         organization: optional(draft.organization),
         project: optional(draft.project),
       },

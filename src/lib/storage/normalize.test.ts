@@ -214,6 +214,8 @@ describe('normalizeSettings', () => {
     const complete: Settings = {
       apiKey: 'sk-test',
       baseUrl: 'http://localhost:1234/v1',
+      provider: 'azure',
+      azureApiVersion: '2025-04-01-preview',
       locale: 'zh-CN',
       organization: 'org-1',
       project: 'proj_1',
@@ -238,11 +240,32 @@ describe('normalizeSettings', () => {
       organization: '',
       project: 7,
       defaultPresetId: false,
+      provider: 'bedrock',
+      azureApiVersion: 20241021,
       theme: 'dark',
     };
     expect(normalizeSettings(stored)).toEqual({
       ...DEFAULT_SETTINGS,
       theme: 'dark',
+    });
+  });
+
+  it('reads settings from before providers as OpenAI, with no Azure API version', () => {
+    const before = { apiKey: 'sk-test', baseUrl: 'https://api.openai.com/v1' };
+    expect(normalizeSettings(before)).toMatchObject({ provider: 'openai', azureApiVersion: null });
+  });
+
+  it.each([
+    ['2024-10-21', '2024-10-21'],
+    [' 2025-04-01-preview ', '2025-04-01-preview'],
+    ['', null],
+    ['latest', null],
+    ['2024-13-01', null],
+    [null, null],
+  ])('reads the Azure API version %j as %j', (stored, expected) => {
+    expect(normalizeSettings({ provider: 'azure', azureApiVersion: stored })).toMatchObject({
+      provider: 'azure',
+      azureApiVersion: expected,
     });
   });
 });

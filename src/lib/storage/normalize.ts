@@ -18,6 +18,7 @@ import type {
   MessageError,
   MessageStatus,
   Preset,
+  Provider,
   ReasoningEffort,
   ResponseFormat,
   Role,
@@ -25,6 +26,7 @@ import type {
   Usage,
 } from '../domain/types';
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
+import { apiVersionProblem } from '../domain/settings';
 import type { Draft } from '../domain/draft';
 import type {
   StoredConversation,
@@ -62,6 +64,7 @@ const API_ERROR_KINDS = {
   aborted: true,
 } satisfies Record<ApiErrorKind, true>;
 const LOCALES = { en: true, 'zh-CN': true } satisfies Record<Locale, true>;
+const PROVIDERS = { openai: true, azure: true } satisfies Record<Provider, true>;
 const RESPONSE_FORMATS = { text: true, json_object: true } satisfies Record<ResponseFormat, true>;
 const REASONING_EFFORTS = {
   minimal: true,
@@ -159,6 +162,8 @@ export function normalizeSettings(stored: StoredSettings = {}): Settings {
     ...stored,
     apiKey: string(stored.apiKey) ?? DEFAULT_SETTINGS.apiKey,
     baseUrl: nonEmptyString(stored.baseUrl) ?? DEFAULT_SETTINGS.baseUrl,
+    provider: member(PROVIDERS, stored.provider) ?? DEFAULT_SETTINGS.provider,
+    azureApiVersion: azureApiVersion(stored.azureApiVersion),
     locale: member(LOCALES, stored.locale) ?? DEFAULT_SETTINGS.locale,
     organization: nonEmptyString(stored.organization) ?? DEFAULT_SETTINGS.organization,
     project: nonEmptyString(stored.project) ?? DEFAULT_SETTINGS.project,
@@ -168,6 +173,14 @@ export function normalizeSettings(stored: StoredSettings = {}): Settings {
     encryptedKey: encryptedKey(stored.encryptedKey),
     keyMode: member(KEY_MODES, stored.keyMode),
   };
+}
+
+/** Only a version Settings would accept: anything else would fail every request to Azure. */
+function azureApiVersion(value: unknown): string | null {
+  const version = string(value);
+  return version !== undefined && apiVersionProblem(version) === null
+    ? version.trim()
+    : DEFAULT_SETTINGS.azureApiVersion;
 }
 
 /** A stored encrypted key is usable only whole: a damaged one reads as none (never half-used). */

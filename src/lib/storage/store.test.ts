@@ -233,6 +233,8 @@ describe('settings', () => {
     const settings = {
       apiKey: 'sk-test',
       baseUrl: 'http://localhost:8080/v1',
+      provider: 'azure' as const,
+      azureApiVersion: '2024-10-21',
       locale: 'en' as const,
       organization: 'org-1',
       project: 'proj_1',

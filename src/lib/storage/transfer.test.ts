@@ -32,6 +32,8 @@ describe('buildExport', () => {
         encryptedKey: { ciphertext: 'x', iv: 'y', salt: 'z', iterations: 2 },
         keyMode: 'passphrase',
         locale: 'zh-CN',
+        provider: 'azure',
+        azureApiVersion: '2024-10-21',
       },
       0,
     );
@@ -41,6 +43,8 @@ describe('buildExport', () => {
     ]);
     expect(file.settings).toEqual({
       baseUrl: DEFAULT_SETTINGS.baseUrl,
+      provider: 'azure',
+      azureApiVersion: '2024-10-21',
       locale: 'zh-CN',
       organization: null,
       project: null,

@@ -26,6 +26,8 @@ const EXPORTED_SETTINGS: { [K in keyof Settings]-?: boolean } = {
   // How this browser keeps the key: a device choice, meaningless (and misleading) elsewhere.
   keyMode: false,
   baseUrl: true,
+  provider: true,
+  azureApiVersion: true,
   locale: true,
   organization: true,
   project: true,
