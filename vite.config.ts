@@ -1,11 +1,84 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * The Content-Security-Policy of the built app. Model output is untrusted (a prompt-injected
+ * reply can contain anything): the sanitizer is the first wall, this is the second. Only the
+ * app's own files run (no inline script, no eval), no plugins, no <base> or form posts, and the
+ * page connects only to itself, to https endpoints, and to http://localhost or 127.0.0.1 for a
+ * local server (normalizeBaseUrl refuses any other http Base URL, with words).
+ *
+ * - style-src has no 'unsafe-inline': Svelte extracts component CSS into files, the sanitizer
+ *   allows no style attributes, and styles set from script (element.style) are not restricted.
+ * - img-src allows data: for inline icons; replies never show images (they become links).
+ * - It is a <meta> because static hosts often cannot set headers. Hosts that can should send
+ *   the same policy as a `Content-Security-Policy` header and add `frame-ancestors 'none'`
+ *   (against clickjacking): browsers ignore frame-ancestors, report-uri and sandbox in a <meta>.
+ * - Only in `vite build` (and so `vite preview`): the dev server injects its client and CSS as
+ *   inline styles and needs a WebSocket, which this policy would block.
+ * An end-to-end test (tests/e2e/security.spec.ts) fails on any violation.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Puts the policy first in <head> after the charset, before any script or stylesheet. */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'parley:content-security-policy',
+    apply: 'build',
+    transformIndexHtml(html) {
+      const charset = /<meta charset="[^"]*"\s*\/?>/i;
+      if (!charset.test(html)) throw new Error('index.html needs <meta charset> first in <head>');
+      const meta = `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`;
+      return html.replace(charset, (tag) => `${tag}\n    ${meta}`);
+    },
+  };
+}
 
 // `base: './'` makes every asset URL relative, so the built dist/ works from any sub-path
 // (https://example.com/parley/) or straight off a CDN without a rebuild.
 export default defineConfig({
   base: './',
-  plugins: [svelte()],
+  plugins: [
+    svelte(),
+    contentSecurityPolicy(),
+    // The service worker (dist/sw.js, scope = the folder Parley is served from) precaches the
+    // build so Parley opens offline. It owns exactly two kinds of request:
+    //   1. GET requests for the precached URLs below (this build's own files);
+    //   2. navigations, which only ever reach it from inside its scope, answered with index.html.
+    // Workbox's router calls respondWith() only when one of those routes matches; every other
+    // fetch (API calls to any origin, including same-origin proxies such as /v1, all POSTs,
+    // anything not in the build) never gets respondWith and goes to the network untouched, as
+    // if there were no service worker. So no runtimeCaching, on purpose.
+    VitePWA({
+      strategies: 'generateSW',
+      // 'prompt' leaves the new worker waiting until the person presses "Reload to update"
+      // (src/lib/pwa/). It never calls skipWaiting or clientsClaim by itself.
+      registerType: 'prompt',
+      // src/main.ts registers it (no inline script: the Content-Security-Policy forbids one).
+      injectRegister: false,
+      // public/manifest.webmanifest is written by hand and linked from index.html.
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        navigateFallback: 'index.html',
+        sourcemap: false,
+      },
+    }),
+  ],
   build: {
     target: 'es2022',
     sourcemap: true,

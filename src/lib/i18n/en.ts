@@ -225,6 +225,9 @@ export const en = {
   'params.error.jsonWord':
     'JSON mode needs the word “JSON” in the system prompt or your message (the API requires it).',
 
+  'offline.composer': 'You are offline. Your message is kept; send it when you are back online.',
+  'pwa.updateReady': 'A new version of Parley is ready.',
+  'pwa.reload': 'Reload to update',
   'preview.title': 'Request preview',
   'preview.help':
     'The exact JSON body the next Send posts to {endpoint}. The key goes in a header and is never shown.',

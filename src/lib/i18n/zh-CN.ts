@@ -210,6 +210,9 @@ export const zhCN: Record<MessageKey, string> = {
   'params.error.contextWindow': '上下文窗口必须是整数（token），或留空。',
   'params.error.jsonWord': 'JSON 模式要求系统提示词或消息中包含“JSON”一词（API 的要求）。',
 
+  'offline.composer': '你已离线。消息会保留，恢复联网后即可发送。',
+  'pwa.updateReady': 'Parley 的新版本已就绪。',
+  'pwa.reload': '刷新以更新',
   'preview.title': '请求预览',
   'preview.help': '下一次发送到 {endpoint} 的完整 JSON 请求体。密钥放在请求头中，从不显示。',
   'preview.body': '请求体',

@@ -1,0 +1,92 @@
+import type { Page } from '@playwright/test';
+import { expect, replies, send, sidebar, test } from './fixtures';
+
+/** Waits until the service worker controls the page (first visit installs it; a reload hands over). */
+async function controlledBySW(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+    .toBe(true);
+}
+
+test.describe('offline', () => {
+  test('opens with no network, shows the history, searches it, keeps the draft', async ({
+    page,
+    context,
+    connect,
+  }) => {
+    await connect();
+    await send(page, 'Remember me offline');
+    await expect(replies(page).last()).toContainText('You said: Remember me offline');
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    await send(page, 'Another topic');
+    await expect(replies(page).last()).toContainText('You said: Another topic');
+    await controlledBySW(page);
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect(sidebar(page).getByRole('listitem')).toHaveCount(2);
+    await sidebar(page).getByRole('button', { name: 'Remember me offline' }).click();
+    await expect(replies(page).last()).toContainText('You said: Remember me offline');
+    await sidebar(page)
+      .getByRole('searchbox', { name: 'Search conversations', exact: true })
+      .fill('another');
+    await expect(sidebar(page).getByRole('listitem')).toHaveCount(1);
+
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('Send me later');
+    await expect(page.getByText('You are offline. Your message is kept')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeDisabled();
+    await box.press('Enter');
+    await expect(box).toHaveValue('Send me later');
+
+    await context.setOffline(false);
+    await expect(page.getByText('You are offline.')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(replies(page).last()).toContainText('You said: Send me later');
+  });
+
+  test('the service worker never answers API requests', async ({ page, server, connect }) => {
+    await connect();
+    await controlledBySW(page);
+    const fromWorker: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().startsWith(server.origin) && response.fromServiceWorker()) {
+        fromWorker.push(response.url());
+      }
+    });
+    await send(page, 'Straight to the network');
+    await expect(replies(page).last()).toContainText('You said: Straight to the network');
+    expect(server.chatRequests()).toHaveLength(1);
+    expect(fromWorker).toEqual([]);
+  });
+
+  test('installable: the manifest is linked, valid, and its icons load', async ({
+    page,
+    request,
+  }) => {
+    await page.goto('./');
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    expect(href).toBeTruthy();
+    const manifestUrl = new URL(href ?? '', page.url()).href;
+    const manifest = (await (await request.get(manifestUrl)).json()) as {
+      name: string;
+      start_url: string;
+      display: string;
+      icons: { src: string; sizes: string; purpose?: string }[];
+    };
+    expect(manifest).toMatchObject({ name: 'Parley', start_url: './', display: 'standalone' });
+    expect(manifest.icons.map((icon) => icon.sizes)).toEqual(
+      expect.arrayContaining(['192x192', '512x512']),
+    );
+    expect(manifest.icons.some((icon) => icon.purpose === 'maskable')).toBe(true);
+    for (const icon of manifest.icons) {
+      const response = await request.get(new URL(icon.src, manifestUrl).href);
+      expect(response.ok()).toBe(true);
+      expect(response.headers()['content-type']).toBe('image/png');
+    }
+  });
+});
