@@ -68,7 +68,8 @@ export default defineConfig({
       // 'prompt' leaves the new worker waiting until the person presses "Reload to update"
       // (src/lib/pwa/). It never calls skipWaiting or clientsClaim by itself.
       registerType: 'prompt',
-      // src/main.ts registers it (no inline script: the Content-Security-Policy forbids one).
+      // src/lib/pwa/register.ts registers it after load (a same-origin module, no inline script:
+      // the Content-Security-Policy forbids one).
       injectRegister: false,
       // public/manifest.webmanifest is written by hand and linked from index.html.
       manifest: false,

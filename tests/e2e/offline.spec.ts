@@ -1,4 +1,8 @@
 import type { Page } from '@playwright/test';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStaticHost } from '../support/static-host';
 import { expect, replies, send, sidebar, test } from './fixtures';
 
 /** Waits until the service worker controls the page (first visit installs it; a reload hands over). */
@@ -51,17 +55,63 @@ test.describe('offline', () => {
 
   test('the service worker never answers API requests', async ({ page, server, connect }) => {
     await connect();
-    await controlledBySW(page);
-    const fromWorker: string[] = [];
+    const seen: { path: string; isFromWorker: boolean }[] = [];
     page.on('response', (response) => {
-      if (response.url().startsWith(server.origin) && response.fromServiceWorker()) {
-        fromWorker.push(response.url());
-      }
+      if (!response.url().startsWith(server.origin)) return;
+      seen.push({
+        path: new URL(response.url()).pathname,
+        isFromWorker: response.fromServiceWorker(),
+      });
     });
+    // The reload lists the models from a controlled page; then a chat request follows.
+    await controlledBySW(page);
     await send(page, 'Straight to the network');
     await expect(replies(page).last()).toContainText('You said: Straight to the network');
     expect(server.chatRequests()).toHaveLength(1);
-    expect(fromWorker).toEqual([]);
+    expect(seen.map((response) => response.path)).toEqual(
+      expect.arrayContaining(['/v1/models', '/v1/chat/completions']),
+    );
+    expect(seen.filter((response) => response.isFromWorker)).toEqual([]);
+  });
+
+  test('a new version waits for "Reload to update", then takes over', async ({ page }) => {
+    // Its own host on a copy of the build, so this test can deploy a new version (sw.js with one
+    // more line) while the page is open, without touching the suite's shared host.
+    const dir = mkdtempSync(join(tmpdir(), 'parley-update-'));
+    cpSync(process.env.PARLEY_E2E_DIST ?? 'dist', dir, { recursive: true });
+    const host = await startStaticHost({ dir, base: '/parley/' });
+    try {
+      await page.goto(host.url);
+      await controlledBySW(page);
+      appendFileSync(join(dir, 'sw.js'), '\n// next version\n');
+      await page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        await registration?.update();
+      });
+      const reload = page.getByRole('button', { name: 'Reload to update', exact: true });
+      await expect(reload).toBeVisible();
+      // Waiting means waiting: the new worker does not take over until the person asks.
+      expect(
+        await page.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration();
+          return registration?.waiting?.state;
+        }),
+      ).toBe('installed');
+      const reloaded = page.waitForEvent('load');
+      await reload.click();
+      await reloaded;
+      await expect(page.getByRole('textbox', { name: 'API key', exact: true })).toBeVisible();
+      await expect(reload).toHaveCount(0);
+      expect(
+        await page.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration();
+          return registration?.waiting === null && registration.active !== null;
+        }),
+      ).toBe(true);
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('installable: the manifest is linked, valid, and its icons load', async ({

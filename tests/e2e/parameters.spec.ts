@@ -231,8 +231,9 @@ test.describe('several choices (n > 1)', () => {
     const first = await reply.locator('.markdown').innerText();
     await reply.getByRole('button', { name: 'Next version' }).click();
     await expect(reply).toContainText('2/3');
+    // The switch re-renders the reply: wait for the other choice's text before reading it.
+    await expect(reply.locator('.markdown')).not.toHaveText(first);
     const second = await reply.locator('.markdown').innerText();
-    expect(second).not.toBe(first);
     await expect(reply).toContainText('for all 3 choices');
 
     await field(page, 'Choices (n)').fill('1');
