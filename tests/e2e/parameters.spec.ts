@@ -228,19 +228,19 @@ test.describe('several choices (n > 1)', () => {
     const reply = replies(page).last();
     await expect(reply).toContainText('1/3');
     await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
-    const first = await reply.locator('.markdown').innerText();
+    const first = (await reply.locator('.markdown').textContent()) ?? '';
     await reply.getByRole('button', { name: 'Next version' }).click();
     await expect(reply).toContainText('2/3');
     // The switch re-renders the reply: wait for the other choice's text before reading it.
     await expect(reply.locator('.markdown')).not.toHaveText(first);
-    const second = await reply.locator('.markdown').innerText();
+    const second = (await reply.locator('.markdown').textContent()) ?? '';
     await expect(reply).toContainText('for all 3 choices');
 
     await field(page, 'Choices (n)').fill('1');
     await send(page, 'Go on');
     await expect(replies(page).last()).toContainText('You said: Go on');
     const last = server.chatRequests().at(-1) as { messages: { role: string; content: string }[] };
-    expect(last.messages.at(-2)).toEqual({ role: 'assistant', content: second });
+    expect(last.messages.at(-2)).toEqual({ role: 'assistant', content: second.trim() });
 
     await page.reload();
     await expect(replies(page).first()).toContainText('2/3');
@@ -258,13 +258,13 @@ test.describe('finish reasons', () => {
     await send(page, 'Write a lot');
     const reply = replies(page).last();
     await expect(reply).toContainText('Cut off: max tokens reached');
-    const cut = await reply.locator('.markdown').innerText();
+    const cut = (await reply.locator('.markdown').textContent()) ?? '';
     server.use('plain');
     await reply.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(reply).not.toContainText('Cut off');
     await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
     await expect(replies(page)).toHaveCount(1);
-    const whole = await reply.locator('.markdown').innerText();
+    const whole = (await reply.locator('.markdown').textContent()) ?? '';
     expect(whole.startsWith(cut.slice(0, 20))).toBe(true);
     expect(whole.length).toBeGreaterThan(cut.length);
     const body = server.chatRequests().at(-1) as {

@@ -30,11 +30,11 @@ test.describe('everything is stored as it happens', () => {
     await expect(reply).toContainText(/\w+/);
     // Long enough for at least one flush (at most a second apart) after text arrived.
     await page.waitForTimeout(1_500);
-    const seen = await reply.locator('.markdown').innerText();
+    const seen = (await reply.locator('.markdown').textContent()) ?? '';
     await page.reload();
     const after = replies(page).last();
     await expect(after).toContainText('Interrupted');
-    const kept = await after.locator('.markdown').innerText();
+    const kept = (await after.locator('.markdown').textContent()) ?? '';
     expect(kept.length).toBeGreaterThan(0);
     // At most a second of text may be lost: what was kept is a prefix of what was seen or more.
     expect(seen.startsWith(kept.slice(0, 10))).toBe(true);

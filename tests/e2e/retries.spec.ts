@@ -74,13 +74,13 @@ test.describe('retries', () => {
     await expect(alert).toContainText('The connection broke');
     // Not retried behind the person's back: the text they read stays as it is.
     expect(server.chatRequests()).toHaveLength(1);
-    const partial = await replies(page).last().locator('.markdown').innerText();
+    const partial = (await replies(page).last().locator('.markdown').textContent()) ?? '';
     server.use('plain');
     await alert.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(page.getByRole('alert')).toHaveCount(0);
     await expect(replies(page)).toHaveCount(1);
     await expect(replies(page).last().getByRole('button', { name: 'Copy' })).toBeVisible();
-    const whole = await replies(page).last().locator('.markdown').innerText();
+    const whole = (await replies(page).last().locator('.markdown').textContent()) ?? '';
     expect(whole.startsWith(partial.slice(0, 10))).toBe(true);
     expect(whole.length).toBeGreaterThan(partial.length);
   });

@@ -37,7 +37,7 @@ test.describe('streams as real providers send them', () => {
       const alert = page.getByRole('alert');
       await expect(alert).toContainText('The connection broke before the reply finished');
       const reply = replies(page).last();
-      const text = await reply.locator('.markdown').innerText();
+      const text = (await reply.locator('.markdown').textContent()) ?? '';
       expect(text.length).toBeGreaterThan(0);
       await page.reload();
       await expect(replies(page).last().locator('.markdown')).toHaveText(text);
