@@ -35,4 +35,14 @@ describe('ProblemsState', () => {
     problems.dismiss();
     expect(problems.current).toBeNull();
   });
+
+  it('attempt reports a failed action instead of throwing, and leaves a good one alone', async () => {
+    const problems = new ProblemsState();
+    await problems.attempt(() => Promise.resolve('fine'));
+    expect(problems.current).toBeNull();
+    await expect(
+      problems.attempt(() => Promise.reject(new Error('disk full'))),
+    ).resolves.toBeUndefined();
+    expect(problems.current).toEqual({ kind: 'unknown', detail: 'disk full' });
+  });
 });

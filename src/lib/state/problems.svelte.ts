@@ -26,6 +26,15 @@ export class ProblemsState {
     this.#current = { kind: kindOf(error), detail };
   };
 
+  /** Runs an action whose failure (storage full, blocked) should be shown, not thrown. */
+  readonly attempt = async (action: () => Promise<unknown>): Promise<void> => {
+    try {
+      await action();
+    } catch (error) {
+      this.report(error);
+    }
+  };
+
   dismiss(): void {
     this.#current = null;
   }
