@@ -120,7 +120,7 @@ test.describe('offline', () => {
   }) => {
     await page.goto('./');
     const href = await page.locator('link[rel="manifest"]').getAttribute('href');
-    expect(href).toBeTruthy();
+    expect(href).toBe('./manifest.webmanifest');
     const manifestUrl = new URL(href ?? '', page.url()).href;
     const manifest = (await (await request.get(manifestUrl)).json()) as {
       name: string;
