@@ -25,7 +25,10 @@ export interface StreamResult {
   rateLimits?: RateLimitSnapshot | undefined;
 }
 
-export type DeltaHandler = (index: number, text: string) => void;
+/** Which part of a reply a piece of streamed text belongs to; only `content` is the answer. */
+export type DeltaPart = 'content' | 'reasoning' | 'refusal';
+
+export type DeltaHandler = (index: number, text: string, part: DeltaPart) => void;
 
 type Loose = Record<string, unknown>;
 
@@ -65,7 +68,7 @@ export class ChatStreamAccumulator {
     const text = delta?.content;
     if (typeof text === 'string' && text !== '') {
       result.content += text;
-      onDelta(index, text);
+      onDelta(index, text, 'content');
     }
     if (typeof choice.finish_reason === 'string') result.finishReason = choice.finish_reason;
     if (typeof choice.stop_reason === 'string') result.matchedStop = choice.stop_reason;

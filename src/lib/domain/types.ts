@@ -16,6 +16,10 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Of the completion tokens, those spent on reasoning (`completion_tokens_details`). */
+  reasoningTokens?: number;
+  /** Of the prompt tokens, those served from the provider's cache (`prompt_tokens_details`). */
+  cachedTokens?: number;
 }
 
 /** Why a request failed, as a closed union; the words a person reads live in the i18n catalog. */
@@ -68,6 +72,13 @@ export interface Message {
   choiceCount?: number;
   usage?: Usage;
   error?: MessageError;
+  /**
+   * Assistant only: the model's reasoning text (DeepSeek/Qwen `reasoning_content`, OpenRouter and
+   * Groq `reasoning`). Shown apart from the answer and never sent back to the API.
+   */
+  reasoning?: string;
+  /** Assistant only: `content` is the model's refusal (OpenAI `refusal`), not an answer. */
+  isRefusal?: boolean;
 }
 
 export type ResponseFormat = 'text' | 'json_object';
