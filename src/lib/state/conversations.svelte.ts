@@ -14,7 +14,7 @@
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Conversation, Message } from '../domain/types';
 import { newId } from '../utils/id';
-import { applyPatch, diffConversation, EMPTY_PATCH } from './conversation-patch';
+import { applyPatch, diffConversation, EMPTY_PATCH } from '../domain/conversation-patch';
 
 export interface ConversationStore {
   listConversations(): Promise<Conversation[]>;

@@ -7,7 +7,7 @@
  * Two tabs changing the SAME field at once: the later write wins, as it would in one tab.
  * `updatedAt` is never moved back, so the sidebar's order only ever follows real activity.
  */
-import type { Conversation } from '../domain/types';
+import type { Conversation } from './types';
 
 export interface Patch {
   /** Fields set to a new value (compared as JSON: records are JSON by contract). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS } from '../domain/defaults';
-import type { Conversation } from '../domain/types';
+import { DEFAULT_PARAMS } from './defaults';
+import type { Conversation } from './types';
 import { applyPatch, diffConversation, isEmptyPatch } from './conversation-patch';
 
 const base: Conversation = {
