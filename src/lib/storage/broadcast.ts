@@ -10,7 +10,16 @@
  */
 import type { Draft } from '../domain/draft';
 import type { Conversation, Message, Preset, Settings } from '../domain/types';
-import type { ConversationChange, ImportSummary, ParleyStore } from './store';
+import type { Tombstone } from './schema';
+import type {
+  ConversationChange,
+  ImportPlanned,
+  ImportRequest,
+  ImportSnapshot,
+  ImportSummary,
+  ImportUndo,
+  ParleyStore,
+} from './store';
 import type { ExportFile, ImportData } from './transfer';
 
 export type StoreChange =
@@ -117,8 +126,9 @@ class BroadcastingStore implements ParleyStore {
 
   deleteConversation(
     id: string,
+    deletedAt?: number,
   ): Promise<{ conversation: Conversation; messages: Message[] } | undefined> {
-    return this.#after(this.#store.deleteConversation(id), (deleted) =>
+    return this.#after(this.#store.deleteConversation(id, deletedAt), (deleted) =>
       deleted ? [{ type: 'conversation', id }] : [],
     );
   }
@@ -171,6 +181,23 @@ class BroadcastingStore implements ParleyStore {
 
   importAll(data: ImportData): Promise<ImportSummary> {
     return this.#after(this.#store.importAll(data), () => [{ type: 'imported' }]);
+  }
+
+  listTombstones(): Promise<Tombstone[]> {
+    return this.#store.listTombstones();
+  }
+
+  runImport<T>(
+    request: ImportRequest,
+    plan: (snapshot: ImportSnapshot) => ImportPlanned<T>,
+    write: boolean,
+  ): Promise<{ result: T; undo: ImportUndo }> {
+    const running = this.#store.runImport(request, plan, write);
+    return write ? this.#after(running, () => [{ type: 'imported' }]) : running;
+  }
+
+  undoImport(undo: ImportUndo): Promise<void> {
+    return this.#after(this.#store.undoImport(undo), () => [{ type: 'imported' }]);
   }
 }
 

@@ -37,6 +37,12 @@ function buildVersion3(db: IDBDatabase): void {
   db.createObjectStore('drafts', { keyPath: 'conversationId' });
 }
 
+/** The version-4 schema, frozen: version 3 plus a tombstone per deleted conversation. */
+function buildVersion4(db: IDBDatabase): void {
+  buildVersion3(db);
+  db.createObjectStore('tombstones', { keyPath: 'id' });
+}
+
 function describeSchema(db: IDBDatabase) {
   const names = [...db.objectStoreNames].sort();
   const tx = db.transaction(names);
@@ -51,7 +57,7 @@ function describeSchema(db: IDBDatabase) {
 }
 
 async function schemaOf(factory: IDBFactory) {
-  const db = await openRaw(factory, NAME, 3);
+  const db = await openRaw(factory, NAME, 4);
   const schema = describeSchema(db);
   db.close();
   return schema;
@@ -120,12 +126,12 @@ const V1 = {
   settings: { apiKey: 'sk-old', baseUrl: 'https://example.test/v1', locale: 'zh-CN' },
 } as const;
 
-describe('version 3', () => {
+describe('version 4', () => {
   it('is what a fresh install builds', async () => {
     const fresh = new IDBFactory();
     (await openStore({ name: NAME, indexedDB: fresh })).close();
     const byHand = new IDBFactory();
-    (await openRaw(byHand, NAME, 3, buildVersion3)).close();
+    (await openRaw(byHand, NAME, 4, buildVersion4)).close();
 
     expect(await schemaOf(fresh)).toEqual(await schemaOf(byHand));
   });
@@ -133,12 +139,13 @@ describe('version 3', () => {
   it.each([
     [1, buildVersion1],
     [2, buildVersion2],
+    [3, buildVersion3],
   ] as const)('is what an upgraded version-%i database has', async (version, build) => {
     const upgraded = new IDBFactory();
     (await openRaw(upgraded, NAME, version, build)).close();
     (await openStore({ name: NAME, indexedDB: upgraded })).close();
     const byHand = new IDBFactory();
-    (await openRaw(byHand, NAME, 3, buildVersion3)).close();
+    (await openRaw(byHand, NAME, 4, buildVersion4)).close();
 
     expect(await schemaOf(upgraded)).toEqual(await schemaOf(byHand));
   });
@@ -197,7 +204,7 @@ describe('version 1 → 2', () => {
   it('leaves the records on disk untouched (normalising happens on read)', async () => {
     const { factory, store } = await upgradedFromVersion1();
     store.close();
-    const db = await openRaw(factory, NAME, 3);
+    const db = await openRaw(factory, NAME, 4);
     expect(await getAllRaw(db, 'conversations')).toEqual(V1.conversations);
     expect(await getAllRaw(db, 'messages')).toEqual(V1.messages);
     expect(await getAllRaw(db, 'settings')).toEqual([V1.settings]);
@@ -318,7 +325,7 @@ describe('version 2 → 3', () => {
   it('leaves the records on disk untouched', async () => {
     const { factory, store } = await upgradedFromVersion2();
     store.close();
-    const db = await openRaw(factory, NAME, 3);
+    const db = await openRaw(factory, NAME, 4);
     expect(await getAllRaw(db, 'conversations')).toEqual([V2.conversation]);
     expect(await getAllRaw(db, 'messages')).toEqual(V2.messages);
     expect(await getAllRaw(db, 'presets')).toEqual([V2.preset]);
@@ -327,6 +334,58 @@ describe('version 2 → 3', () => {
   });
 });
 
+/** Records exactly as Parley 3 wrote them: version 2's shapes plus a draft. */
+const V3 = {
+  conversation: { ...V2.conversation, id: 'c3', currentLeafId: 'q3' },
+  message: { ...V2.messages[0], id: 'q3', conversationId: 'c3' },
+  preset: V2.preset,
+  draft: { conversationId: 'c3', text: 'Half a thought', updatedAt: 40 },
+  settings: V2.settings,
+} as const;
+
+describe('version 3 → 4', () => {
+  async function upgradedFromVersion3() {
+    const factory = new IDBFactory();
+    const db = await openRaw(factory, NAME, 3, buildVersion3);
+    await putRaw(db, 'conversations', [{ value: V3.conversation }]);
+    await putRaw(db, 'messages', [{ value: V3.message }]);
+    await putRaw(db, 'presets', [{ value: V3.preset }]);
+    await putRaw(db, 'drafts', [{ value: V3.draft }]);
+    await putRaw(db, 'settings', [{ value: V3.settings, key: 'settings' }]);
+    db.close();
+    return { factory, store: await openStore({ name: NAME, indexedDB: factory }) };
+  }
+
+  it('reads every record intact', async () => {
+    const { store } = await upgradedFromVersion3();
+    expect(await store.listConversations()).toEqual([V3.conversation]);
+    expect(await store.listMessages('c3')).toEqual([V3.message]);
+    expect(await store.listPresets()).toEqual([V3.preset]);
+    expect(await store.listDrafts()).toEqual([V3.draft]);
+    expect(await store.getSettings()).toEqual({ ...DEFAULT_SETTINGS, ...V3.settings });
+    store.close();
+  });
+
+  it('starts with no tombstones, and deleting a conversation leaves one', async () => {
+    const { store } = await upgradedFromVersion3();
+    expect(await store.listTombstones()).toEqual([]);
+    await store.deleteConversation('c3', 50);
+    expect(await store.listTombstones()).toEqual([{ id: 'c3', deletedAt: 50 }]);
+    store.close();
+  });
+
+  it('leaves the records on disk untouched', async () => {
+    const { factory, store } = await upgradedFromVersion3();
+    store.close();
+    const db = await openRaw(factory, NAME, 4);
+    expect(await getAllRaw(db, 'conversations')).toEqual([V3.conversation]);
+    expect(await getAllRaw(db, 'messages')).toEqual([V3.message]);
+    expect(await getAllRaw(db, 'drafts')).toEqual([V3.draft]);
+    expect(await getAllRaw(db, 'tombstones')).toEqual([]);
+    db.close();
+  });
+});
+
 it('DB_VERSION has a migration test above for every version', () => {
-  expect(DB_VERSION).toBe(3);
+  expect(DB_VERSION).toBe(4);
 });

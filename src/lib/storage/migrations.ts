@@ -15,6 +15,7 @@ export function migrate(db: IDBPDatabase, oldVersion: number): void {
   if (oldVersion < 1) createVersion1(db);
   if (oldVersion < 2) createVersion2(db);
   if (oldVersion < 3) createVersion3(db);
+  if (oldVersion < 4) createVersion4(db);
 }
 
 /** Version 1: conversations, messages (one record each), and the settings record. */
@@ -34,4 +35,12 @@ function createVersion2(db: IDBPDatabase): void {
 /** Version 3: the unsent text of each conversation, keyed by conversation id. */
 function createVersion3(db: IDBPDatabase): void {
   db.createObjectStore('drafts', { keyPath: 'conversationId' });
+}
+
+/**
+ * Version 4: a tombstone (id, deletedAt) per deleted conversation, keyed by the conversation's id,
+ * so an import never brings a deleted conversation back. Existing records need no change.
+ */
+function createVersion4(db: IDBPDatabase): void {
+  db.createObjectStore('tombstones', { keyPath: 'id' });
 }

@@ -11,7 +11,7 @@ import type { Conversation, Message, Preset, Settings } from '../domain/types';
 // databases keep the old names, and reading a store that does not exist throws NotFoundError.
 // (A new DB_NAME starts an empty database: the old one must be copied over, or data is stranded.)
 export const DB_NAME = 'parley';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export const CONVERSATIONS = 'conversations';
 export const CONVERSATIONS_BY_UPDATED_AT = 'by-updatedAt';
@@ -20,6 +20,7 @@ export const MESSAGES_BY_CONVERSATION = 'by-conversation';
 export const SETTINGS = 'settings';
 export const PRESETS = 'presets';
 export const DRAFTS = 'drafts';
+export const TOMBSTONES = 'tombstones';
 /**
  * Settings live in ONE record under this key, not one record per setting: they are few, read
  * together at start-up and saved together by the settings form, so a single get/put is atomic
@@ -37,6 +38,16 @@ export type StoredSettings = { readonly [K in keyof Settings]?: unknown };
 export type StoredDraft = { readonly [K in keyof Draft]?: unknown } & {
   readonly conversationId: string;
 };
+
+/**
+ * What is left of a deleted conversation: its id and when it was deleted, so that importing an
+ * older backup (or one from another device) does not bring it back.
+ */
+export interface Tombstone {
+  id: string;
+  deletedAt: number;
+}
+export type StoredTombstone = Stored<Tombstone>;
 
 export interface ParleyDB extends DBSchema {
   [CONVERSATIONS]: {
@@ -65,5 +76,10 @@ export interface ParleyDB extends DBSchema {
   [DRAFTS]: {
     key: string;
     value: StoredDraft;
+  };
+  /** One per deleted conversation, keyed by the conversation's id (see `Tombstone`). */
+  [TOMBSTONES]: {
+    key: string;
+    value: StoredTombstone;
   };
 }

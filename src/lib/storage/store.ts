@@ -26,8 +26,9 @@ import {
   PRESETS,
   SETTINGS,
   SETTINGS_KEY,
+  TOMBSTONES,
 } from './schema';
-import type { ParleyDB } from './schema';
+import type { ParleyDB, StoredConversation, StoredMessage, Tombstone } from './schema';
 import type { ExportFile, ImportData } from './transfer';
 
 /**
@@ -69,8 +70,12 @@ export interface ParleyStore {
    */
   deleteConversation(
     id: string,
+    deletedAt?: number,
   ): Promise<{ conversation: Conversation; messages: Message[] } | undefined>;
-  /** Puts a conversation and its messages back in one transaction (undo of delete, later: import). */
+  /**
+   * Puts a conversation and its messages back in one transaction (undo of delete), and removes
+   * the tombstone its deletion left.
+   */
   restoreConversation(conversation: Conversation, messages: Message[]): Promise<void>;
   /** Normalised, ordered by createdAt, then id. */
   listMessages(conversationId: string): Promise<Message[]>;
@@ -110,7 +115,53 @@ export interface ParleyStore {
    * of it is stored or, on any failure (a full disk), none of it.
    */
   importAll(data: ImportData): Promise<ImportSummary>;
+  /** The tombstones of deleted conversations (see schema.ts `Tombstone`). */
+  listTombstones(): Promise<Tombstone[]>;
+  /**
+   * Reads what an import touches (`ImportSnapshot`) and hands it to `plan`, in ONE transaction.
+   * With `write: false` nothing is written (the summary shown before `Import`); with `write: true`
+   * the plan's records are written in that same transaction, so what was planned is what lands
+   * even if another tab wrote meanwhile, and the records they replace are returned for undo.
+   */
+  runImport<T>(
+    request: ImportRequest,
+    plan: (snapshot: ImportSnapshot) => ImportPlanned<T>,
+    write: boolean,
+  ): Promise<{ result: T; undo: ImportUndo }>;
+  /** Puts back exactly what `runImport` replaced, in one transaction. */
+  undoImport(undo: ImportUndo): Promise<void>;
   close(): void;
+}
+
+/** Which records an import is about: the ids its file holds. */
+export interface ImportRequest {
+  conversationIds: readonly string[];
+  messageIds: readonly string[];
+}
+
+/** What is stored now under the ids an import is about, read in the import's transaction. */
+export interface ImportSnapshot {
+  conversations: ReadonlyMap<string, Conversation>;
+  /** The messages of each stored conversation in `conversations`. */
+  messagesByConversation: ReadonlyMap<string, readonly Message[]>;
+  /** Stored messages under an id the file holds, whichever conversation they belong to. */
+  messages: ReadonlyMap<string, Message>;
+  tombstones: ReadonlyMap<string, Tombstone>;
+}
+
+/** What a plan writes (whole records, put as they are) and what it reports. */
+export interface ImportPlanned<T> {
+  conversations: readonly Conversation[];
+  messages: readonly Message[];
+  presets: readonly Preset[];
+  result: T;
+}
+
+/** The records an import replaced (`before: undefined`: there was none), to put back on undo. */
+export interface ImportUndo {
+  conversations: { id: string; before: StoredConversation | undefined }[];
+  messages: { id: string; before: StoredMessage | undefined }[];
+  presets: { id: string; before: unknown }[];
 }
 
 export interface OpenStoreOptions {
@@ -209,8 +260,9 @@ class IdbStore implements ParleyStore {
 
   deleteConversation(
     id: string,
+    deletedAt: number = Date.now(),
   ): Promise<{ conversation: Conversation; messages: Message[] } | undefined> {
-    return this.#transact([CONVERSATIONS, MESSAGES, DRAFTS], async (tx) => {
+    return this.#transact([CONVERSATIONS, MESSAGES, DRAFTS, TOMBSTONES], async (tx) => {
       const conversations = tx.objectStore(CONVERSATIONS);
       const messages = tx.objectStore(MESSAGES);
       const [conversation, children] = await Promise.all([
@@ -221,6 +273,9 @@ class IdbStore implements ParleyStore {
       issue(conversations.delete(id));
       for (const message of children) issue(messages.delete(message.id));
       issue(tx.objectStore(DRAFTS).delete(id));
+      // In the same transaction: a deletion without its tombstone could be undone by an import.
+      const tombstone: Tombstone = { id, deletedAt };
+      issue(tx.objectStore(TOMBSTONES).put(tombstone));
       return {
         conversation: normalizeConversation(conversation),
         messages: children.map(normalizeMessage).sort(byCreation),
@@ -229,9 +284,10 @@ class IdbStore implements ParleyStore {
   }
 
   restoreConversation(conversation: Conversation, messages: Message[]): Promise<void> {
-    return this.#write([CONVERSATIONS, MESSAGES], (tx) => {
+    return this.#write([CONVERSATIONS, MESSAGES, TOMBSTONES], (tx) => {
       issue(tx.objectStore(CONVERSATIONS).put(toPlain(conversation)));
       putAll(tx.objectStore(MESSAGES), messages);
+      issue(tx.objectStore(TOMBSTONES).delete(conversation.id));
     });
   }
 
@@ -327,12 +383,16 @@ class IdbStore implements ParleyStore {
     // The file format loads only when someone exports, and before the transaction opens.
     const { buildExport } = await import('./transfer');
     return this.#use(async (db) => {
-      const tx = db.transaction([CONVERSATIONS, MESSAGES, PRESETS, SETTINGS], 'readonly');
-      const [conversations, messages, presets, settings] = await Promise.all([
+      const tx = db.transaction(
+        [CONVERSATIONS, MESSAGES, PRESETS, SETTINGS, TOMBSTONES],
+        'readonly',
+      );
+      const [conversations, messages, presets, settings, tombstones] = await Promise.all([
         tx.objectStore(CONVERSATIONS).getAll(),
         tx.objectStore(MESSAGES).getAll(),
         tx.objectStore(PRESETS).getAll(),
         tx.objectStore(SETTINGS).get(SETTINGS_KEY),
+        tx.objectStore(TOMBSTONES).getAll(),
       ]);
       return buildExport(
         conversations.map(normalizeConversation).sort(byRecentActivity),
@@ -340,6 +400,7 @@ class IdbStore implements ParleyStore {
         presets.map(normalizePreset),
         normalizeSettings(settings),
         now,
+        tombstones.flatMap(readTombstone),
       );
     });
   }
@@ -356,6 +417,97 @@ class IdbStore implements ParleyStore {
         mergeNewer(tx.objectStore(PRESETS), data.presets),
       ]);
       return { conversations: conversationCounts, messages: messageCounts, presets: presetCounts };
+    });
+  }
+
+  listTombstones(): Promise<Tombstone[]> {
+    return this.#use(async (db) => (await db.getAll(TOMBSTONES)).flatMap(readTombstone));
+  }
+
+  runImport<T>(
+    request: ImportRequest,
+    plan: (snapshot: ImportSnapshot) => ImportPlanned<T>,
+    write: boolean,
+  ): Promise<{ result: T; undo: ImportUndo }> {
+    const names = [CONVERSATIONS, MESSAGES, PRESETS, TOMBSTONES] as const;
+    // Read-write even for a preview: one code path, and the plan sees what a write would see.
+    return this.#transact([...names], async (tx) => {
+      const conversationsStore = tx.objectStore(CONVERSATIONS);
+      const messagesStore = tx.objectStore(MESSAGES);
+      const byConversation = messagesStore.index(MESSAGES_BY_CONVERSATION);
+      // One key scan instead of a get per imported message: most ids of a big file are new.
+      const [storedConversations, storedTombstones, messageKeys] = await Promise.all([
+        Promise.all(request.conversationIds.map((id) => conversationsStore.get(id))),
+        Promise.all(request.conversationIds.map((id) => tx.objectStore(TOMBSTONES).get(id))),
+        messagesStore.getAllKeys(),
+      ]);
+      const conversations = new Map<string, Conversation>();
+      const tombstones = new Map<string, Tombstone>();
+      storedConversations.forEach((stored) => {
+        if (stored) conversations.set(stored.id, normalizeConversation(stored));
+      });
+      storedTombstones.forEach((stored) => {
+        for (const tombstone of stored ? readTombstone(stored) : []) {
+          tombstones.set(tombstone.id, tombstone);
+        }
+      });
+      const ownMessages = await Promise.all(
+        [...conversations.keys()].map((id) => byConversation.getAll(id)),
+      );
+      const messagesByConversation = new Map<string, Message[]>();
+      const messages = new Map<string, Message>();
+      [...conversations.keys()].forEach((id, index) => {
+        const list = (ownMessages[index] ?? []).map(normalizeMessage).sort(byCreation);
+        messagesByConversation.set(id, list);
+        for (const message of list) messages.set(message.id, message);
+      });
+      const existingKeys = new Set(messageKeys);
+      const elsewhere = request.messageIds.filter(
+        (id) => existingKeys.has(id) && !messages.has(id),
+      );
+      const found = await Promise.all(elsewhere.map((id) => messagesStore.get(id)));
+      for (const stored of found) if (stored) messages.set(stored.id, normalizeMessage(stored));
+
+      const planned = plan({ conversations, messagesByConversation, messages, tombstones });
+      const undo: ImportUndo = { conversations: [], messages: [], presets: [] };
+      if (!write) return { result: planned.result, undo };
+      const presetsStore = tx.objectStore(PRESETS);
+      const [conversationsBefore, messagesBefore, presetsBefore] = await Promise.all([
+        Promise.all(planned.conversations.map((c) => conversationsStore.get(c.id))),
+        Promise.all(planned.messages.map((m) => messagesStore.get(m.id))),
+        Promise.all(planned.presets.map((p) => presetsStore.get(p.id))),
+      ]);
+      planned.conversations.forEach((conversation, index) => {
+        undo.conversations.push({ id: conversation.id, before: conversationsBefore[index] });
+        issue(conversationsStore.put(toPlain(conversation)));
+      });
+      planned.messages.forEach((message, index) => {
+        undo.messages.push({ id: message.id, before: messagesBefore[index] });
+        issue(messagesStore.put(toPlain(message)));
+      });
+      planned.presets.forEach((preset, index) => {
+        undo.presets.push({ id: preset.id, before: presetsBefore[index] });
+        issue(presetsStore.put(toPlain(preset)));
+      });
+      return { result: planned.result, undo };
+    });
+  }
+
+  undoImport(undo: ImportUndo): Promise<void> {
+    return this.#write([CONVERSATIONS, MESSAGES, PRESETS], (tx) => {
+      const conversations = tx.objectStore(CONVERSATIONS);
+      const messages = tx.objectStore(MESSAGES);
+      const presets = tx.objectStore(PRESETS);
+      // Reversed, so a record written twice ends as it was before the first write.
+      for (const { id, before } of [...undo.conversations].reverse()) {
+        issue(before ? conversations.put(before) : conversations.delete(id));
+      }
+      for (const { id, before } of [...undo.messages].reverse()) {
+        issue(before ? messages.put(before) : messages.delete(id));
+      }
+      for (const { id, before } of [...undo.presets].reverse()) {
+        issue(before ? presets.put(before as never) : presets.delete(id));
+      }
     });
   }
 
@@ -481,6 +633,15 @@ function storedUpdatedAt(stored: unknown): number {
   if (typeof updatedAt === 'number' && Number.isFinite(updatedAt)) return updatedAt;
   if (typeof createdAt === 'number' && Number.isFinite(createdAt)) return createdAt;
   return 0;
+}
+
+/** A stored tombstone as a list of zero or one: a damaged record reads as none. */
+function readTombstone(stored: unknown): Tombstone[] {
+  const { id, deletedAt } = (stored ?? {}) as { id?: unknown; deletedAt?: unknown };
+  if (typeof id !== 'string' || typeof deletedAt !== 'number' || !Number.isFinite(deletedAt)) {
+    return [];
+  }
+  return [{ id, deletedAt }];
 }
 
 function putAll<Names extends StoreName[]>(

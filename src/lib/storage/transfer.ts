@@ -13,6 +13,7 @@
  */
 import type { Conversation, Message, Preset, Settings } from '../domain/types';
 import { isBuiltIn } from '../domain/presets';
+import type { Tombstone } from './schema';
 import { normalizeConversation, normalizeMessage, normalizePreset } from './normalize';
 
 export const EXPORT_FORMAT = 'parley-export';
@@ -34,6 +35,9 @@ const EXPORTED_SETTINGS: { [K in keyof Settings]-?: boolean } = {
   defaultPresetId: true,
   requestsPerMinute: true,
   tokensPerMinute: true,
+  theme: true,
+  isAutoTitleOn: true,
+  titleModel: true,
 };
 
 export type ExportedSettings = Partial<Settings>;
@@ -50,12 +54,16 @@ export interface ExportFile {
   conversations: ExportedConversation[];
   presets: Preset[];
   settings: ExportedSettings;
+  /** Conversations deleted here: an import of this file elsewhere does not bring them back. */
+  tombstones: Tombstone[];
 }
 
 /** What an import file holds once checked and normalised. Settings are not imported. */
 export interface ImportData {
   conversations: ExportedConversation[];
   presets: Preset[];
+  /** Optional: files from before tombstones existed have none. */
+  tombstones?: Tombstone[];
 }
 
 export type ImportProblem =
@@ -96,6 +104,7 @@ export function buildExport(
   presets: readonly Preset[],
   settings: Settings,
   now: number,
+  tombstones: readonly Tombstone[] = [],
 ): ExportFile {
   const byConversation = new Map<string, Message[]>();
   for (const message of messages) {
@@ -113,6 +122,7 @@ export function buildExport(
     })),
     presets: [...presets],
     settings: exportedSettings(settings),
+    tombstones: [...tombstones],
   };
 }
 
@@ -141,7 +151,21 @@ export function parseExport(text: string): ImportData {
   return {
     conversations: readConversations(file.conversations),
     presets: readPresets(file.presets),
+    tombstones: readTombstones(file.tombstones),
   };
+}
+
+function readTombstones(value: unknown): Tombstone[] {
+  if (value === undefined) return [];
+  return array(value, 'tombstones').map((item, index) => {
+    const record = object(item) ?? invalid(`tombstones[${index}]`);
+    const id = identifier(record.id, `tombstones[${index}].id`);
+    const { deletedAt } = record;
+    if (typeof deletedAt !== 'number' || !Number.isFinite(deletedAt)) {
+      invalid(`tombstones[${index}].deletedAt`);
+    }
+    return { id, deletedAt };
+  });
 }
 
 function readConversations(value: unknown): ExportedConversation[] {
