@@ -112,10 +112,12 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
 
   it('an empty key field keeps (and checks) the saved key', async () => {
     const { state, store, configs } = await loaded({ apiKey: SAVED_KEY }, { models: ['a'] });
+    // Another origin, already agreed to (see "the saved key goes only where it was sent before").
     const outcome = await state.verifyAndSave({
       ...BLANK,
       apiKey: '   ',
       baseUrl: 'http://localhost:11434/v1',
+      confirmedOrigin: 'http://localhost:11434',
     });
     expect(outcome.type).toBe('saved');
     expect(configs[0]?.apiKey).toBe(SAVED_KEY);
@@ -210,6 +212,124 @@ describe('SettingsState.verifyAndSave (fake API)', () => {
   });
 });
 
+describe('SettingsState: the saved key goes only where it was sent before', () => {
+  const ELSEWHERE = { ...BLANK, apiKey: '', baseUrl: 'https://api.example.com/v1' };
+
+  it('asks before the saved key goes to another origin; nothing is sent or saved', async () => {
+    const { state, store, factory } = await loaded({ apiKey: SAVED_KEY }, { models: ['a'] });
+    for (const save of [
+      (draft: SettingsDraft) => state.verifyAndSave(draft),
+      (draft: SettingsDraft) => state.saveUnchecked(draft),
+    ]) {
+      expect(await save(ELSEWHERE)).toEqual({
+        type: 'confirm_origin',
+        origin: 'https://api.example.com',
+        host: 'api.example.com',
+      });
+      // A yes to some other origin is no yes to this one.
+      expect(await save({ ...ELSEWHERE, confirmedOrigin: 'https://api.openai.com' })).toMatchObject(
+        { type: 'confirm_origin' },
+      );
+    }
+    expect(factory).not.toHaveBeenCalled();
+    expect(store.putSettings).not.toHaveBeenCalled();
+    expect(state.settings.baseUrl).toBe(DEFAULT_SETTINGS.baseUrl);
+  });
+
+  it('once the person agreed, checks and saves with the saved key', async () => {
+    const { state, store, configs } = await loaded({ apiKey: SAVED_KEY }, { models: ['a'] });
+    const outcome = await state.verifyAndSave({
+      ...ELSEWHERE,
+      confirmedOrigin: 'https://api.example.com',
+    });
+    expect(outcome).toEqual({ type: 'saved', modelCount: 1 });
+    expect(configs[0]).toMatchObject({ apiKey: SAVED_KEY, baseUrl: 'https://api.example.com/v1' });
+    expect(store.stored).toMatchObject({
+      apiKey: SAVED_KEY,
+      baseUrl: 'https://api.example.com/v1',
+    });
+  });
+
+  it('Save anyway follows the same rule', async () => {
+    const { state, store } = await loaded({ apiKey: SAVED_KEY }, {});
+    const outcome = await state.saveUnchecked({
+      ...ELSEWHERE,
+      confirmedOrigin: 'https://api.example.com',
+    });
+    expect(outcome.type).toBe('saved');
+    expect(store.stored.baseUrl).toBe('https://api.example.com/v1');
+  });
+
+  it('does not ask for a key typed into the field, or for a new path on the same origin', async () => {
+    const { state } = await loaded({ apiKey: SAVED_KEY }, { models: [] });
+    expect(
+      await state.verifyAndSave({ ...ELSEWHERE, apiKey: 'sk-typed-for-example-0123' }),
+    ).toMatchObject({ type: 'saved' });
+    expect(
+      await state.verifyAndSave({ ...BLANK, apiKey: '', baseUrl: 'https://api.example.com/v2' }),
+    ).toMatchObject({ type: 'saved' });
+  });
+
+  it('a port or scheme of its own is another origin', async () => {
+    const { state } = await loaded(
+      { apiKey: SAVED_KEY, baseUrl: 'http://localhost:8080/v1' },
+      { models: [] },
+    );
+    for (const baseUrl of ['http://localhost:8081/v1', 'http://127.0.0.1:8080/v1']) {
+      expect(await state.verifyAndSave({ ...BLANK, apiKey: '', baseUrl })).toMatchObject({
+        type: 'confirm_origin',
+      });
+    }
+  });
+
+  it('asks only once everything else is valid', async () => {
+    const { state } = await loaded({ apiKey: SAVED_KEY }, {});
+    expect(await state.verifyAndSave({ ...ELSEWHERE, baseUrl: 'ftp://example.com' })).toEqual({
+      type: 'invalid',
+      field: 'baseUrl',
+    });
+    expect(
+      await state.verifyAndSave({ ...ELSEWHERE, keyMode: 'passphrase', passphrase: 'short' }),
+    ).toMatchObject({ type: 'invalid', field: 'passphrase' });
+  });
+
+  it('a session-only key is dropped when another tab points the settings at another origin', async () => {
+    const store = new FakeSettingsStore();
+    const here = new SettingsState(store, fakeFactory({}).factory);
+    await here.load();
+    await here.verifyAndSave({
+      ...BLANK,
+      apiKey: 'sk-session-key-0123456789',
+      baseUrl: 'https://api.openai.com/v1',
+      keyMode: 'session',
+    });
+    expect(here.hasKey).toBe(true);
+    // Another tab (with its own session key, or none) saves a new path: the origin is the same.
+    store.stored = { ...store.stored, baseUrl: 'https://api.openai.com/v2' };
+    await here.load();
+    expect(here.settings.apiKey).toBe('sk-session-key-0123456789');
+    // ...then another origin: this tab's key was never confirmed for it, so it is not kept.
+    store.stored = { ...store.stored, baseUrl: 'https://api.example.com/v1' };
+    await here.load();
+    expect(here.hasKey).toBe(false);
+    expect(here.settings.baseUrl).toBe('https://api.example.com/v1');
+  });
+
+  it('a key stored by another tab with its origin is used there (that tab asked)', async () => {
+    const { state, store } = await loaded({ apiKey: SAVED_KEY }, {});
+    store.stored = {
+      ...store.stored,
+      baseUrl: 'https://api.example.com/v1',
+      apiKey: 'sk-other-0123456789',
+    };
+    await state.load();
+    expect(state.settings).toMatchObject({
+      apiKey: 'sk-other-0123456789',
+      baseUrl: 'https://api.example.com/v1',
+    });
+  });
+});
+
 describe('SettingsState: organization and project', () => {
   it('saves them trimmed and hands them to the API factory', async () => {
     const { state, store, configs } = await loaded({}, { models: ['a'] });
@@ -248,7 +368,7 @@ describe('SettingsState: organization and project', () => {
     );
     await state.verifyAndSave({
       apiKey: '',
-      baseUrl: 'https://example.com/v1',
+      baseUrl: 'https://api.openai.com/v1',
       organization: '   ',
       project: '',
     });
@@ -716,7 +836,7 @@ describe('SettingsState: how the key is kept', () => {
     await state.verifyAndSave({
       ...BLANK,
       apiKey: '',
-      baseUrl: 'https://x.test',
+      baseUrl: 'https://example.com/v1',
       keyMode: 'browser',
     });
     expect(store.stored).toMatchObject({ apiKey: NEW_KEY, encryptedKey: null, keyMode: 'browser' });

@@ -7,6 +7,14 @@
  * `stored()`: 'browser' writes the key, 'passphrase' writes only `encryptedKey` (the plaintext is
  * never handed to `putSettings`), 'session' writes neither. So a locked key is unlocked once per
  * page load, and a session-only key is gone on reload.
+ *
+ * The saved key goes only to an origin the person chose for it. A save that changes the Base
+ * URL's origin while leaving the key field empty (so the saved key would be reused) answers
+ * `confirm_origin` and changes nothing, before any request is made, until the draft comes back
+ * with `confirmedOrigin` set to that origin (the person said yes). Settings another tab saved
+ * are safe by the same rule: that tab asked, and a key it stored is the key it asked about. The
+ * one key another tab cannot have asked about is this tab's session-only key (never stored), so
+ * `load()` drops it when the stored origin is no longer the one it was entered for.
  */
 import { DEFAULT_SETTINGS } from '../domain/defaults';
 import {
@@ -21,7 +29,7 @@ import {
   type PassphraseProblem,
 } from '../domain/settings';
 import type { Limits } from '../domain/rate-limiter';
-import type { EncryptedKey, KeyMode, Locale, Provider, Settings } from '../domain/types';
+import type { EncryptedKey, KeyMode, Locale, Provider, Settings, Theme } from '../domain/types';
 import type { ApiError } from '../api/errors';
 import type { ChatApiFactory } from '../api/client';
 import { toApiError } from '../api/errors';
@@ -59,6 +67,11 @@ export interface SettingsDraft {
    */
   passphrase?: string;
   passphraseRepeat?: string;
+  /**
+   * The origin the person agreed to send the saved key to, after a `confirm_origin` outcome.
+   * Anything else (or omitted) leaves the question standing.
+   */
+  confirmedOrigin?: string;
 }
 
 /** The encryption to store with a save: a new one, the one already stored, or none. */
@@ -82,6 +95,11 @@ export type SaveOutcome =
   | { type: 'invalid'; field: 'baseUrl' }
   | { type: 'invalid'; field: 'azureApiVersion'; problem: ApiVersionProblem }
   | { type: 'invalid'; field: 'passphrase'; problem: PassphraseProblem }
+  /**
+   * The saved key would go to `origin`, which it has not been sent to before: nothing was sent
+   * or saved. Ask the person (naming `host`); saving again with `confirmedOrigin: origin` goes on.
+   */
+  | { type: 'confirm_origin'; origin: string; host: string }
   /** Checked and refused: not saved. `canSaveAnyway` when the endpoint might still work. */
   | { type: 'failed'; error: ApiError; canSaveAnyway: boolean };
 
@@ -146,7 +164,11 @@ export class SettingsState {
       // Unlocked here before and locked with the same record since: no need to ask again.
       apiKey = sameEncryption(previous.encryptedKey, stored.encryptedKey) ? previous.apiKey : null;
     } else if (keyMode === 'session') {
-      apiKey = previous.keyMode === 'session' ? previous.apiKey : null;
+      // Another tab pointed the settings at another origin: this key was never confirmed there.
+      apiKey =
+        previous.keyMode === 'session' && sameOrigin(previous.baseUrl, stored.baseUrl)
+          ? previous.apiKey
+          : null;
     } else {
       apiKey = stored.apiKey;
     }
@@ -236,6 +258,21 @@ export class SettingsState {
     await this.#put({ ...this.#settings, locale });
   }
 
+  /** Light, dark, or following the device; index.html reads a copy of it before first paint. */
+  async setTheme(theme: Theme): Promise<void> {
+    await this.#put({ ...this.#settings, theme });
+  }
+
+  /** Titles written by the model: on or off, and which model (blank: the conversation's own). */
+  async setAutoTitle(isOn: boolean, titleModel: string): Promise<void> {
+    const model = titleModel.trim();
+    await this.#put({
+      ...this.#settings,
+      isAutoTitleOn: isOn,
+      titleModel: model === '' ? null : model,
+    });
+  }
+
   /** The preset new chats start from; null: they copy the current conversation's settings. */
   async setDefaultPreset(id: string | null): Promise<void> {
     await this.#put({ ...this.#settings, defaultPresetId: id });
@@ -271,6 +308,17 @@ export class SettingsState {
     const keyMode = draft.keyMode ?? this.keyMode;
     const plan = this.#plan(keyMode, apiKey, draft);
     if ('problem' in plan) return { type: 'invalid', field: 'passphrase', problem: plan.problem };
+    // Last, once everything else is valid: the question is the only thing left between the
+    // person and the save (and the key check that sends the key).
+    const isSavedKey = draft.apiKey.trim() === '' && this.#settings.apiKey !== null;
+    const target = new URL(baseUrl);
+    if (
+      isSavedKey &&
+      !sameOrigin(baseUrl, this.#settings.baseUrl) &&
+      draft.confirmedOrigin !== target.origin
+    ) {
+      return { type: 'confirm_origin', origin: target.origin, host: target.host };
+    }
     const optional = (text: string) => (text.trim() === '' ? null : text.trim());
     return {
       connection: {
@@ -352,6 +400,15 @@ function storedMode(settings: Settings): KeyMode {
   if (settings.apiKey !== null) return 'browser';
   const chosen = settings.keyMode;
   return chosen === 'session' || chosen === 'passphrase' ? chosen : 'browser';
+}
+
+/** Both URLs parse and share scheme, host and port. A URL that does not parse matches nothing. */
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 function sameEncryption(a: EncryptedKey | null, b: EncryptedKey | null): boolean {
