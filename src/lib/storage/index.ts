@@ -1,4 +1,5 @@
-export { openStore } from './store';
+export { openStore, usageRepository } from './store';
+export type { UsagePrefs, UsageRepository } from './usage';
 export type {
   ConversationChange,
   ImportCounts,

@@ -10,7 +10,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS } from '../domain/defaults';
 import { DB_VERSION } from './schema';
-import { openStore } from './store';
+import { openStore, usageRepository } from './store';
 import { getAllRaw, openRaw, putRaw } from './test-fixtures';
 
 const NAME = 'parley-migration-test';
@@ -43,6 +43,16 @@ function buildVersion4(db: IDBDatabase): void {
   db.createObjectStore('tombstones', { keyPath: 'id' });
 }
 
+/** The version-5 schema, frozen: version 4 plus usage records, day totals and usage prefs. */
+function buildVersion5(db: IDBDatabase): void {
+  buildVersion4(db);
+  const usage = db.createObjectStore('usage', { keyPath: 'id' });
+  usage.createIndex('by-time', 'time');
+  usage.createIndex('by-conversation', 'conversationId');
+  db.createObjectStore('usage-days', { keyPath: 'key' });
+  db.createObjectStore('usage-prefs');
+}
+
 function describeSchema(db: IDBDatabase) {
   const names = [...db.objectStoreNames].sort();
   const tx = db.transaction(names);
@@ -57,7 +67,7 @@ function describeSchema(db: IDBDatabase) {
 }
 
 async function schemaOf(factory: IDBFactory) {
-  const db = await openRaw(factory, NAME, 4);
+  const db = await openRaw(factory, NAME, 5);
   const schema = describeSchema(db);
   db.close();
   return schema;
@@ -126,12 +136,12 @@ const V1 = {
   settings: { apiKey: 'sk-old', baseUrl: 'https://example.test/v1', locale: 'zh-CN' },
 } as const;
 
-describe('version 4', () => {
+describe('version 5', () => {
   it('is what a fresh install builds', async () => {
     const fresh = new IDBFactory();
     (await openStore({ name: NAME, indexedDB: fresh })).close();
     const byHand = new IDBFactory();
-    (await openRaw(byHand, NAME, 4, buildVersion4)).close();
+    (await openRaw(byHand, NAME, 5, buildVersion5)).close();
 
     expect(await schemaOf(fresh)).toEqual(await schemaOf(byHand));
   });
@@ -140,12 +150,13 @@ describe('version 4', () => {
     [1, buildVersion1],
     [2, buildVersion2],
     [3, buildVersion3],
+    [4, buildVersion4],
   ] as const)('is what an upgraded version-%i database has', async (version, build) => {
     const upgraded = new IDBFactory();
     (await openRaw(upgraded, NAME, version, build)).close();
     (await openStore({ name: NAME, indexedDB: upgraded })).close();
     const byHand = new IDBFactory();
-    (await openRaw(byHand, NAME, 4, buildVersion4)).close();
+    (await openRaw(byHand, NAME, 5, buildVersion5)).close();
 
     expect(await schemaOf(upgraded)).toEqual(await schemaOf(byHand));
   });
@@ -204,7 +215,7 @@ describe('version 1 → 2', () => {
   it('leaves the records on disk untouched (normalising happens on read)', async () => {
     const { factory, store } = await upgradedFromVersion1();
     store.close();
-    const db = await openRaw(factory, NAME, 4);
+    const db = await openRaw(factory, NAME, 5);
     expect(await getAllRaw(db, 'conversations')).toEqual(V1.conversations);
     expect(await getAllRaw(db, 'messages')).toEqual(V1.messages);
     expect(await getAllRaw(db, 'settings')).toEqual([V1.settings]);
@@ -325,7 +336,7 @@ describe('version 2 → 3', () => {
   it('leaves the records on disk untouched', async () => {
     const { factory, store } = await upgradedFromVersion2();
     store.close();
-    const db = await openRaw(factory, NAME, 4);
+    const db = await openRaw(factory, NAME, 5);
     expect(await getAllRaw(db, 'conversations')).toEqual([V2.conversation]);
     expect(await getAllRaw(db, 'messages')).toEqual(V2.messages);
     expect(await getAllRaw(db, 'presets')).toEqual([V2.preset]);
@@ -377,7 +388,7 @@ describe('version 3 → 4', () => {
   it('leaves the records on disk untouched', async () => {
     const { factory, store } = await upgradedFromVersion3();
     store.close();
-    const db = await openRaw(factory, NAME, 4);
+    const db = await openRaw(factory, NAME, 5);
     expect(await getAllRaw(db, 'conversations')).toEqual([V3.conversation]);
     expect(await getAllRaw(db, 'messages')).toEqual([V3.message]);
     expect(await getAllRaw(db, 'drafts')).toEqual([V3.draft]);
@@ -386,6 +397,74 @@ describe('version 3 → 4', () => {
   });
 });
 
+/** Records exactly as Parley 4 wrote them: version 3's shapes plus a tombstone. */
+const V4 = {
+  ...V3,
+  tombstone: { id: 'gone', deletedAt: 45 },
+} as const;
+
+describe('version 4 → 5', () => {
+  async function upgradedFromVersion4() {
+    const factory = new IDBFactory();
+    const db = await openRaw(factory, NAME, 4, buildVersion4);
+    await putRaw(db, 'conversations', [{ value: V4.conversation }]);
+    await putRaw(db, 'messages', [{ value: V4.message }]);
+    await putRaw(db, 'presets', [{ value: V4.preset }]);
+    await putRaw(db, 'drafts', [{ value: V4.draft }]);
+    await putRaw(db, 'tombstones', [{ value: V4.tombstone }]);
+    await putRaw(db, 'settings', [{ value: V4.settings, key: 'settings' }]);
+    db.close();
+    const store = await openStore({ name: NAME, indexedDB: factory });
+    return { factory, store, usage: usageRepository(store) };
+  }
+
+  it('reads every record intact', async () => {
+    const { store } = await upgradedFromVersion4();
+    expect(await store.listConversations()).toEqual([V4.conversation]);
+    expect(await store.listMessages('c3')).toEqual([V4.message]);
+    expect(await store.listPresets()).toEqual([V4.preset]);
+    expect(await store.listDrafts()).toEqual([V4.draft]);
+    expect(await store.listTombstones()).toEqual([V4.tombstone]);
+    expect(await store.getSettings()).toEqual({ ...DEFAULT_SETTINGS, ...V4.settings });
+    store.close();
+  });
+
+  it('starts with no usage and no budget, and the usage stores take writes', async () => {
+    const { store, usage } = await upgradedFromVersion4();
+    expect(await usage.listUsage()).toEqual([]);
+    expect(await usage.listUsageDays(null)).toEqual([]);
+    expect((await usage.getUsagePrefs()).monthlyBudget).toBeNull();
+    const record = {
+      id: 'u1',
+      time: new Date(2026, 11, 1, 12).getTime(),
+      conversationId: 'c3',
+      model: 'gpt-4o',
+      endpoint: 'https://api.openai.com',
+      promptTokens: 10,
+      cachedTokens: 0,
+      completionTokens: 5,
+      reasoningTokens: 0,
+      cost: 0.001,
+      priceVersion: 'custom',
+    };
+    await usage.addUsage(record);
+    expect(await usage.listUsage()).toEqual([record]);
+    expect((await usage.conversationUsage('c3')).requests).toBe(1);
+    store.close();
+  });
+
+  it('leaves the records on disk untouched', async () => {
+    const { factory, store } = await upgradedFromVersion4();
+    store.close();
+    const db = await openRaw(factory, NAME, 5);
+    expect(await getAllRaw(db, 'conversations')).toEqual([V4.conversation]);
+    expect(await getAllRaw(db, 'tombstones')).toEqual([V4.tombstone]);
+    expect(await getAllRaw(db, 'usage')).toEqual([]);
+    expect(await getAllRaw(db, 'usage-days')).toEqual([]);
+    db.close();
+  });
+});
+
 it('DB_VERSION has a migration test above for every version', () => {
-  expect(DB_VERSION).toBe(4);
+  expect(DB_VERSION).toBe(5);
 });

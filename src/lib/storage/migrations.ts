@@ -16,6 +16,7 @@ export function migrate(db: IDBPDatabase, oldVersion: number): void {
   if (oldVersion < 2) createVersion2(db);
   if (oldVersion < 3) createVersion3(db);
   if (oldVersion < 4) createVersion4(db);
+  if (oldVersion < 5) createVersion5(db);
 }
 
 /** Version 1: conversations, messages (one record each), and the settings record. */
@@ -43,4 +44,17 @@ function createVersion3(db: IDBPDatabase): void {
  */
 function createVersion4(db: IDBPDatabase): void {
   db.createObjectStore('tombstones', { keyPath: 'id' });
+}
+
+/**
+ * Version 5: usage, one record per finished request (indexes by time and by conversation), its
+ * totals per local day and model (key `${day}\u0000${model}`), and one record of usage
+ * preferences (budget, the person's prices). Existing records need no change.
+ */
+function createVersion5(db: IDBPDatabase): void {
+  const usage = db.createObjectStore('usage', { keyPath: 'id' });
+  usage.createIndex('by-time', 'time');
+  usage.createIndex('by-conversation', 'conversationId');
+  db.createObjectStore('usage-days', { keyPath: 'key' });
+  db.createObjectStore('usage-prefs');
 }

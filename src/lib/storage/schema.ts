@@ -6,12 +6,13 @@
 import type { DBSchema } from 'idb';
 import type { Draft } from '../domain/draft';
 import type { Conversation, Message, Preset, Settings } from '../domain/types';
+import type { UsageDay, UsageRecord } from '../domain/usage';
 
 // Changing any name below needs a migration (migrations.ts) and a DB_VERSION bump: existing
 // databases keep the old names, and reading a store that does not exist throws NotFoundError.
 // (A new DB_NAME starts an empty database: the old one must be copied over, or data is stranded.)
 export const DB_NAME = 'parley';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 export const CONVERSATIONS = 'conversations';
 export const CONVERSATIONS_BY_UPDATED_AT = 'by-updatedAt';
@@ -21,6 +22,13 @@ export const SETTINGS = 'settings';
 export const PRESETS = 'presets';
 export const DRAFTS = 'drafts';
 export const TOMBSTONES = 'tombstones';
+export const USAGE = 'usage';
+export const USAGE_BY_TIME = 'by-time';
+export const USAGE_BY_CONVERSATION = 'by-conversation';
+export const USAGE_DAYS = 'usage-days';
+export const USAGE_PREFS = 'usage-prefs';
+/** The one record of USAGE_PREFS (budget, the person's prices), like SETTINGS_KEY. */
+export const USAGE_PREFS_KEY = 'prefs';
 /**
  * Settings live in ONE record under this key, not one record per setting: they are few, read
  * together at start-up and saved together by the settings form, so a single get/put is atomic
@@ -48,6 +56,13 @@ export interface Tombstone {
   deletedAt: number;
 }
 export type StoredTombstone = Stored<Tombstone>;
+export type StoredUsage = Stored<UsageRecord>;
+export type StoredUsageDay = { readonly [K in keyof UsageDay]?: unknown } & { readonly key: string };
+export interface StoredUsagePrefs {
+  readonly monthlyBudget?: unknown;
+  readonly warnedMonth?: unknown;
+  readonly customPrices?: unknown;
+}
 
 export interface ParleyDB extends DBSchema {
   [CONVERSATIONS]: {
@@ -81,5 +96,21 @@ export interface ParleyDB extends DBSchema {
   [TOMBSTONES]: {
     key: string;
     value: StoredTombstone;
+  };
+  /** One record per finished request (see domain/usage.ts), indexed for a month and a conversation. */
+  [USAGE]: {
+    key: string;
+    value: StoredUsage;
+    indexes: { [USAGE_BY_TIME]: number; [USAGE_BY_CONVERSATION]: string };
+  };
+  /** Totals per local day and model, updated in the transaction that adds each usage record. */
+  [USAGE_DAYS]: {
+    key: string;
+    value: StoredUsageDay;
+  };
+  /** The monthly budget and the person's own prices, in one record under USAGE_PREFS_KEY. */
+  [USAGE_PREFS]: {
+    key: typeof USAGE_PREFS_KEY;
+    value: StoredUsagePrefs;
   };
 }

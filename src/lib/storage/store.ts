@@ -30,6 +30,7 @@ import {
 } from './schema';
 import type { ParleyDB, StoredConversation, StoredMessage, Tombstone } from './schema';
 import type { ExportFile, ImportData } from './transfer';
+import { createUsageRepository, type UsageRepository } from './usage';
 
 /**
  * A change to apply to a conversation as it is stored now, inside the transaction that writes it.
@@ -191,6 +192,17 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<ParleyS
   } catch (error) {
     throw toStorageError(error);
   }
+}
+
+/**
+ * The usage records of an opened store (usage.ts). Not part of ParleyStore: usage is written
+ * once per request by UsageState alone and never broadcast (the Usage dialog reads it afresh
+ * each time it opens), so wrappers and fakes of ParleyStore need not know about it. Pass the
+ * store `openStore` returned, not a wrapper.
+ */
+export function usageRepository(store: ParleyStore): UsageRepository {
+  if (store instanceof IdbStore) return store.usage();
+  throw new TypeError('usageRepository needs the store openStore returned.');
 }
 
 /** Undefined where IndexedDB is missing (Node, some embedded webviews, disabled by policy). */
@@ -513,6 +525,14 @@ class IdbStore implements ParleyStore {
 
   close(): void {
     this.#db.close();
+  }
+
+  /** The usage repository on this connection (usage.ts). */
+  usage(): UsageRepository {
+    return createUsageRepository(
+      (operation) => this.#use(operation),
+      (names, work) => this.#transact(names, work),
+    );
   }
 
   /** Runs `operation` on the live connection; whatever it throws becomes a StorageError. */
