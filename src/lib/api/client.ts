@@ -6,11 +6,16 @@
  * (key as a Bearer token), `AzureOpenAI` for Azure OpenAI's dated API versions (key in an
  * `api-key` header, `?api-version=` on every request, chats posted to
  * `{endpoint}/openai/deployments/{model}/chat/completions`: the Model box holds a deployment).
+ *
+ * Both are given a `fetch` that never follows a redirect: a redirect would carry the key to
+ * wherever the server points (issue 8, point 11). Some dated Azure API versions reject
+ * `stream_options`; then the request is sent once more without it, and that endpoint and version
+ * are remembered for the rest of the page's life.
  */
 import type OpenAI from 'openai';
 import type { ChatRequestBody } from '../domain/request';
 import type { Provider } from '../domain/types';
-import { ApiError, toApiError } from './errors';
+import { ApiError, RedirectRefusedError, toApiError } from './errors';
 import { parseRateLimitHeaders } from './rate-limit-headers';
 import { ChatStreamAccumulator, type DeltaHandler, type StreamResult } from './stream';
 
@@ -75,6 +80,43 @@ const DROPPED_HEADERS = {
   'X-Stainless-Timeout': null,
 } as const;
 
+/**
+ * fetch with `redirect: 'manual'`: a browser then hands back an opaque redirect (status 0) instead
+ * of following it, Node the 3xx itself; either is refused. ('error' would refuse too, but with
+ * the same TypeError as a network failure, so the person could not be told what happened.)
+ */
+export const noRedirectFetch = async (
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> => {
+  const response = await fetch(input, { ...init, redirect: 'manual' });
+  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    await response.body?.cancel();
+    throw new RedirectRefusedError();
+  }
+  return response;
+};
+
+/** Azure endpoints (resource + api-version) known to reject `stream_options`. */
+const withoutStreamOptions = new Set<string>();
+
+/** Azure's 400 for a parameter its API version does not know, when that one is stream_options. */
+function rejectsStreamOptions(error: ApiError): boolean {
+  if (error.status !== 400) return false;
+  const cause = error.cause as { param?: unknown } | undefined;
+  return cause?.param === 'stream_options' || /stream_options/.test(error.message);
+}
+
+/** What is posted: the body as built, or without stream_options for an Azure that rejects it. */
+type SentBody = Omit<ChatRequestBody, 'stream_options'> &
+  Partial<Pick<ChatRequestBody, 'stream_options'>>;
+
+function dropStreamOptions(body: ChatRequestBody): SentBody {
+  const rest: SentBody = { ...body };
+  delete rest.stream_options;
+  return rest;
+}
+
 export const createChatApi: ChatApiFactory = async (config) => {
   const { default: OpenAIClient, AzureOpenAI } = await import('openai');
   const common = {
@@ -84,7 +126,9 @@ export const createChatApi: ChatApiFactory = async (config) => {
     maxRetries: 0,
     timeout: REQUEST_TIMEOUT_MS,
     defaultHeaders: DROPPED_HEADERS,
+    fetch: noRedirectFetch,
   } as const;
+  const secrets = [config.apiKey];
   const endpoint = config.baseUrl.replace(/\/+$/, '');
   const isAzure = config.provider === 'azure';
   let client: OpenAI;
@@ -107,16 +151,36 @@ export const createChatApi: ChatApiFactory = async (config) => {
       project: config.project ?? null,
     });
   }
+  const endpointKey = `${endpoint}|${config.azureApiVersion ?? ''}`;
+  const chat = (body: SentBody, onDelta: DeltaHandler, signal: AbortSignal) =>
+    streamChat(client, body, onDelta, signal, secrets);
   return {
     listModels: async (signal) => {
-      const ids = await listModels(client, signal);
+      const ids = await listModels(client, secrets, signal);
       return isAzure ? [] : ids;
     },
-    streamChat: (body, onDelta, signal) => streamChat(client, body, onDelta, signal),
+    streamChat: async (body, onDelta, signal) => {
+      if (!isAzure) return chat(body, onDelta, signal);
+      if (withoutStreamOptions.has(endpointKey)) {
+        return chat(dropStreamOptions(body), onDelta, signal);
+      }
+      try {
+        return await chat(body, onDelta, signal);
+      } catch (thrown) {
+        // Rejected before anything streamed, so asking again repeats nothing the person saw.
+        if (!(thrown instanceof ApiError) || !rejectsStreamOptions(thrown)) throw thrown;
+        withoutStreamOptions.add(endpointKey);
+        return chat(dropStreamOptions(body), onDelta, signal);
+      }
+    },
   };
 };
 
-async function listModels(client: OpenAI, signal?: AbortSignal): Promise<string[]> {
+async function listModels(
+  client: OpenAI,
+  secrets: readonly string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
   try {
     const ids: string[] = [];
     for await (const model of client.models.list(signal ? { signal } : {})) {
@@ -124,15 +188,18 @@ async function listModels(client: OpenAI, signal?: AbortSignal): Promise<string[
     }
     return ids.sort((a, b) => a.localeCompare(b));
   } catch (thrown) {
-    throw signal?.aborted ? new ApiError('aborted', '', { cause: thrown }) : toApiError(thrown);
+    throw signal?.aborted
+      ? new ApiError('aborted', '', { cause: thrown })
+      : toApiError(thrown, false, secrets);
   }
 }
 
 async function streamChat(
   client: OpenAI,
-  body: ChatRequestBody,
+  body: SentBody,
   onDelta: DeltaHandler,
   signal: AbortSignal,
+  secrets: readonly string[],
 ): Promise<StreamResult> {
   const accumulator = new ChatStreamAccumulator();
   try {
@@ -140,10 +207,19 @@ async function streamChat(
       .create(body, { signal })
       .withResponse();
     accumulator.rateLimits = parseRateLimitHeaders(response.headers);
-    // The SDK ends the iteration quietly when `signal` aborts; the caller reads signal.aborted.
-    for await (const chunk of stream) accumulator.push(chunk, onDelta);
+    if (isJson(response)) {
+      // A server that ignores `stream: true` answers one chat.completion (or an error body) as
+      // JSON; the SDK would read it as an SSE stream without events. The stream is not iterated
+      // yet, so the body is still ours to read.
+      const value: unknown = await response.json();
+      if (isErrorBody(value)) throw toApiError({ error: value.error }, false, secrets);
+      accumulator.push(value, onDelta);
+    } else {
+      // The SDK ends the iteration quietly when `signal` aborts; the caller reads signal.aborted.
+      for await (const chunk of stream) accumulator.push(chunk, onDelta);
+    }
   } catch (thrown) {
-    const error = toApiError(thrown, accumulator.hasContent);
+    const error = toApiError(thrown, accumulator.hasContent, secrets);
     if (error.kind === 'aborted' || signal.aborted) return accumulator.result();
     throw error;
   }
@@ -151,4 +227,13 @@ async function streamChat(
     throw new ApiError(accumulator.hasContent ? 'incomplete' : 'network', '');
   }
   return accumulator.result();
+}
+
+function isJson(response: Response): boolean {
+  const type = response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+function isErrorBody(value: unknown): value is { error: unknown } {
+  return typeof value === 'object' && value !== null && 'error' in value && !!value.error;
 }

@@ -42,6 +42,8 @@ export interface MessageError {
   /** The provider's own message, shown as a detail under our explanation (never raw JSON). */
   detail?: string;
   status?: number;
+  /** Set when the failure needs words of its own beyond its kind (`redirect`: lib/api/errors). */
+  code?: string;
   /** Seconds the server asked to wait before trying again (rate limits). */
   retryAfterSeconds?: number;
 }
@@ -79,6 +81,22 @@ export interface Message {
   reasoning?: string;
   /** Assistant only: `content` is the model's refusal (OpenAI `refusal`), not an answer. */
   isRefusal?: boolean;
+  /**
+   * What an imported message carried besides its text, shown collapsed under it and never sent to
+   * the API: tool or browsing output another client showed as its own turn, and placeholders for
+   * attachments that were not imported (their names).
+   */
+  notes?: MessageNote[];
+}
+
+/** `tool`: output of a tool (browsing, code, …) named by `label`; `attachment`: a file's name. */
+export type MessageNoteKind = 'tool' | 'attachment';
+
+export interface MessageNote {
+  kind: MessageNoteKind;
+  /** The tool's name (`browser`, `python`, …) or the attachment's kind (`image`, `file`). */
+  label: string;
+  text: string;
 }
 
 export type ResponseFormat = 'text' | 'json_object';
@@ -184,7 +202,15 @@ export interface Settings {
    * the key by default. Absent (data from before the choice existed): read as 'browser'.
    */
   keyMode?: KeyMode;
+  /** Light or dark look; 'system' follows the device (prefers-color-scheme). */
+  theme: Theme;
+  /** Ask the model for a short title after a new chat's first reply (an extra paid request). */
+  isAutoTitleOn: boolean;
+  /** The model that writes those titles; null: the conversation's own model. */
+  titleModel: string | null;
 }
+
+export type Theme = 'system' | 'light' | 'dark';
 
 /**
  * How the key is kept. `browser`: stored as is; `passphrase`: only `encryptedKey` is stored,
