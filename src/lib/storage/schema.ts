@@ -57,7 +57,9 @@ export interface Tombstone {
 }
 export type StoredTombstone = Stored<Tombstone>;
 export type StoredUsage = Stored<UsageRecord>;
-export type StoredUsageDay = { readonly [K in keyof UsageDay]?: unknown } & { readonly key: string };
+export type StoredUsageDay = { readonly [K in keyof UsageDay]?: unknown } & {
+  readonly key: string;
+};
 export interface StoredUsagePrefs {
   readonly monthlyBudget?: unknown;
   readonly warnedMonth?: unknown;
