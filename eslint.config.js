@@ -11,6 +11,7 @@ const owners = [
   { lib: 'marked', folder: 'src/lib/markdown' },
   { lib: 'dompurify', folder: 'src/lib/markdown' },
   { lib: 'gpt-tokenizer', folder: 'src/lib/models' },
+  { lib: '@pydantic/genai-prices', folder: 'src/lib/models' },
 ];
 
 /** A config that forbids importing the given libraries in the given files. */
