@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { firstScreenPreload } from './scripts/first-screen-preload.mjs';
 
 /**
  * The Content-Security-Policy of the built app. Model output is untrusted (a prompt-injected
@@ -55,6 +56,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     contentSecurityPolicy(),
+    firstScreenPreload(),
     // The service worker (dist/sw.js, scope = the folder Parley is served from) precaches the
     // build so Parley opens offline. It owns exactly two kinds of request:
     //   1. GET requests for the precached URLs below (this build's own files);

@@ -33,4 +33,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   requestsPerMinute: null,
   tokensPerMinute: null,
   encryptedKey: null,
+  theme: 'system',
+  isAutoTitleOn: false,
+  titleModel: null,
 });

@@ -223,6 +223,9 @@ describe('normalizeSettings', () => {
       requestsPerMinute: null,
       tokensPerMinute: null,
       encryptedKey: null,
+      theme: 'dark',
+      isAutoTitleOn: true,
+      titleModel: 'gpt-4o-mini',
     };
     expect(normalizeSettings(complete)).toEqual(complete);
   });

@@ -25,6 +25,7 @@ import type {
   Settings,
   Usage,
 } from '../domain/types';
+  Theme,
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import { apiVersionProblem } from '../domain/settings';
 import type { Draft } from '../domain/draft';
@@ -66,6 +67,7 @@ const API_ERROR_KINDS = {
 const LOCALES = { en: true, 'zh-CN': true } satisfies Record<Locale, true>;
 const PROVIDERS = { openai: true, azure: true } satisfies Record<Provider, true>;
 const RESPONSE_FORMATS = { text: true, json_object: true } satisfies Record<ResponseFormat, true>;
+const THEMES = { system: true, light: true, dark: true } satisfies Record<Theme, true>;
 const REASONING_EFFORTS = {
   minimal: true,
   low: true,
@@ -192,6 +194,9 @@ function encryptedKey(value: unknown): EncryptedKey | null {
   const salt = nonEmptyString(record.salt);
   const iterations = positiveInteger(record.iterations);
   if (ciphertext === undefined || iv === undefined || salt === undefined) return null;
+    theme: member(THEMES, stored.theme) ?? DEFAULT_SETTINGS.theme,
+    isAutoTitleOn: boolean(stored.isAutoTitleOn) ?? DEFAULT_SETTINGS.isAutoTitleOn,
+    titleModel: nonEmptyString(string(stored.titleModel)?.trim()) ?? DEFAULT_SETTINGS.titleModel,
   if (iterations === undefined) return null;
   return { ciphertext, iv, salt, iterations };
 }

@@ -242,6 +242,9 @@ describe('settings', () => {
       requestsPerMinute: null,
       tokensPerMinute: null,
       encryptedKey: null,
+      theme: 'dark',
+      isAutoTitleOn: true,
+      titleModel: 'gpt-4o-mini',
     };
     await store.putSettings(settings);
     expect(await store.getSettings()).toEqual(settings);

@@ -51,6 +51,9 @@ describe('buildExport', () => {
       defaultPresetId: null,
       requestsPerMinute: null,
       tokensPerMinute: null,
+      theme: 'system',
+      isAutoTitleOn: false,
+      titleModel: null,
     });
     expect(JSON.stringify(file)).not.toContain('sk-secret');
   });
