@@ -226,11 +226,11 @@ test.describe('several choices (n > 1)', () => {
     await field(page, 'Choices (n)').fill('3');
     await send(page, 'Give me options');
     const reply = replies(page).last();
-    await expect(reply).toContainText('1/3');
+    await expect(reply).toContainText('1 / 3');
     await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
     const first = (await reply.locator('.markdown').textContent()) ?? '';
     await reply.getByRole('button', { name: 'Next version' }).click();
-    await expect(reply).toContainText('2/3');
+    await expect(reply).toContainText('2 / 3');
     // The switch re-renders the reply: wait for the other choice's text before reading it.
     await expect(reply.locator('.markdown')).not.toHaveText(first);
     const second = (await reply.locator('.markdown').textContent()) ?? '';
@@ -243,7 +243,7 @@ test.describe('several choices (n > 1)', () => {
     expect(last.messages.at(-2)).toEqual({ role: 'assistant', content: second.trim() });
 
     await page.reload();
-    await expect(replies(page).first()).toContainText('2/3');
+    await expect(replies(page).first()).toContainText('2 / 3');
   });
 });
 

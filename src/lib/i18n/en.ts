@@ -344,6 +344,64 @@ export const en = {
     'This file was made by a newer Parley (export format {version}). Update Parley, then import it again. Nothing was imported.',
   'data.error.invalid': 'This export file is damaged: {path} cannot be read. Nothing was imported.',
   'data.outdated': 'Parley was updated in another tab. Reload to continue.',
+  // Working with the conversation tree: edit, versions, delete, add, branch, export.
+  'message.edit': 'Edit',
+  'message.delete': 'Delete',
+  'message.regenerate': 'Regenerate',
+  'message.branch': 'Branch in new chat',
+  'message.versionOf': '{index} / {count}',
+  'message.copyRefused':
+    'The browser refused to copy: it allows the clipboard only on https pages and with your permission. Select the text and copy it yourself.',
+  'message.deleted': 'Deleted a message.',
+  'message.undo': 'Undo',
+  'editor.label': 'Edit message',
+  'editor.save': 'Save',
+  'editor.saveAndSend': 'Save and send',
+  'editor.cancel': 'Cancel',
+  'editor.empty': 'A message cannot be empty. Write something, or Cancel.',
+  'editor.busy': 'Wait for the reply to finish (or Stop it) to send.',
+  'add.button': 'Add message',
+  'add.role': 'Role',
+  'composer.placeholderReply': 'Send asks {model} to reply to the conversation as it is; or write more',
+  'export.button': 'Export conversation',
+  'export.markdown': 'Markdown',
+  'export.json': 'JSON',
+  // Where the key goes, updates and offline use (guard).
+  'guard.confirmOrigin.title': 'Send your saved key to {host}?',
+  'guard.confirmOrigin.detail':
+    'Your saved API key has not been sent to {origin} before. Send it only if this server is meant to have it; otherwise choose Cancel and enter the key for this server in API key.',
+  'guard.confirmOrigin.send': 'Send saved key',
+  'guard.confirmOrigin.cancel': 'Cancel',
+  'guard.offlineLocal':
+    'You are offline. Your Base URL is on this computer, so sending still works.',
+  'guard.updatedElsewhere':
+    'Parley was updated in another tab. This tab reloads as soon as its replies have finished.',
+  'guard.chunkFailed':
+    'Part of Parley could not be loaded, most likely because a newer version was installed. Reload to continue.',
+  'guard.reload': 'Reload',
+  // Look, sidebar groups and pins, titles written by the model (layout).
+  'settings.theme': 'Theme',
+  'settings.themeSystem': 'System',
+  'settings.themeLight': 'Light',
+  'settings.themeDark': 'Dark',
+  'settings.autoTitle': 'Name new chats with the model',
+  'settings.autoTitleHelp':
+    'After a new chat’s first reply, asks the model for a short title. It is one extra request, billed like any other.',
+  'settings.titleModel': 'Title model',
+  'settings.titleModelHelp':
+    'Empty: the conversation’s own model. Or name a cheaper one, such as gpt-4o-mini.',
+  'sidebar.pin': 'Pin',
+  'sidebar.unpin': 'Unpin',
+  'sidebar.pinned': 'Pinned',
+  'sidebar.today': 'Today',
+  'sidebar.yesterday': 'Yesterday',
+  'sidebar.previous7': 'Previous 7 days',
+  'sidebar.previous30': 'Previous 30 days',
+  'sidebar.listLabel': '{count} conversations',
+  'markdown.copyCode': 'Copy code',
+  'markdown.copiedCode': 'Copied',
+  'markdown.copyCodeRefused':
+    'The browser refused the clipboard. Select the code and copy it yourself.',
 } as const;
 
 export type MessageKey = keyof typeof en;
