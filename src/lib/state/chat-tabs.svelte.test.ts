@@ -100,7 +100,7 @@ function setup(locks: {
     store: db,
     conversations,
     getApi: () => Promise.resolve(api),
-    modelInfo: () => Promise.resolve(INFO),
+    models: { info: () => INFO, ready: () => Promise.resolve() },
     report,
     scheduleFrame: (callback) => {
       callback();

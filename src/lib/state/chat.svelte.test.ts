@@ -60,7 +60,7 @@ class FakeApi implements ChatApi {
         signal,
         emit: (piece, index = 0) => {
           texts[index] = (texts[index] ?? '') + piece;
-          onDelta(index, piece);
+          onDelta(index, piece, 'content');
         },
         finish: (result = {}) => {
           resolve({ choices: choices('stop'), model: SNAPSHOT, usage: USAGE, ...result });
@@ -89,12 +89,14 @@ function setup(
   const now = () => (time += 1);
   const conversations = new ConversationsState(db, now);
   const report = vi.fn();
-  const modelInfo = vi.fn((model: string) => Promise.resolve(infoFor(model)));
+  const ready = vi.fn(() => Promise.resolve());
+  const info = vi.fn((model: string) => infoFor(model));
+  const models = { info, ready };
   const chat = new ChatState({
     store: db,
     conversations,
     getApi: options.getApi ?? (() => Promise.resolve(api)),
-    modelInfo,
+    models,
     report,
     now,
     ...(options.limits ? { limits: options.limits } : {}),
@@ -102,7 +104,7 @@ function setup(
       callback();
     },
   });
-  return { db, api, conversations, chat, report, modelInfo };
+  return { db, api, conversations, chat, report, models };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -119,6 +121,16 @@ function current({ conversations }: Setup, id: string): Conversation {
   const found = conversations.list.find((c) => c.id === id);
   if (!found) throw new Error(`conversation ${id} is not in the list`);
   return found;
+}
+
+/**
+ * The conversation writes that carried messages (ConversationsState stores messages in the same
+ * transaction as the conversation): what each one put and deleted.
+ */
+function messageWrites(db: FakeDb): { put: readonly Message[]; deleted: readonly string[] }[] {
+  return db.updateConversation.mock.calls
+    .map(([, , messages]) => ({ put: messages?.put ?? [], deleted: messages?.delete ?? [] }))
+    .filter((write) => write.put.length + write.deleted.length > 0);
 }
 
 function byRole(messages: readonly Message[], role: Message['role']): Message[] {
@@ -178,15 +190,16 @@ afterEach(() => {
 });
 
 describe('ChatState.send', () => {
-  it('stores the user message and the streaming reply in ONE putMessages call', async () => {
+  it('stores the user message and the streaming reply with the conversation in ONE write', async () => {
     const state = setup();
     const { db, conversations, chat } = state;
     const draft = conversations.newChat();
 
     expect(await chat.send(draft, 'Hello there\nsecond line')).toBe(true);
 
-    expect(db.putMessages).toHaveBeenCalledTimes(1);
-    const [written, conversation] = db.putMessages.mock.calls[0] ?? [];
+    expect(db.updateConversation).toHaveBeenCalledTimes(1);
+    const written = messageWrites(db)[0]?.put;
+    const conversation = db.conversations.get(draft.id);
     const [user, reply] = written ?? [];
     expect(written).toHaveLength(2);
     expect(user).toMatchObject({
@@ -210,7 +223,7 @@ describe('ChatState.send', () => {
       currentLeafId: reply?.id,
     });
     // The conversation went into that same transaction: no separate write, no draft left.
-    expect(db.updateConversation).not.toHaveBeenCalled();
+    expect(db.putMessages).not.toHaveBeenCalled();
     expect(db.putMessage).not.toHaveBeenCalled();
     expect(conversations.isActiveDraft).toBe(false);
     expect(conversations.active).toMatchObject({ id: draft.id, currentLeafId: reply?.id });
@@ -308,8 +321,11 @@ describe('ChatState.send', () => {
     expect(u2?.parentId).toBe(r1?.id);
     expect(r2?.parentId).toBe(u2?.id);
     expect(u1?.parentId).toBeNull();
-    const [, conversation] = db.putMessages.mock.calls[1] ?? [];
-    expect(conversation).toMatchObject({ title: 'First question', currentLeafId: r2?.id });
+    expect(messageWrites(db)[1]?.put.map((m) => m.id)).toEqual([u2?.id, r2?.id]);
+    expect(db.conversations.get(draft.id)).toMatchObject({
+      title: 'First question',
+      currentLeafId: r2?.id,
+    });
     expect(chat.branch(current(state, draft.id)).map((m) => m.content)).toEqual([
       'First question',
       'First answer',
@@ -321,24 +337,25 @@ describe('ChatState.send', () => {
   it('keeps a custom title', async () => {
     const { conversations, chat, db } = setup();
     const draft = { ...conversations.newChat(), title: 'Mine', isTitleCustom: true };
+    await conversations.save(draft);
     await chat.send(draft, 'Something else entirely');
-    expect(db.putMessages.mock.calls[0]?.[1]?.title).toBe('Mine');
+    expect(db.conversations.get(draft.id)?.title).toBe('Mine');
   });
 
   it('refuses blank text and a second message while a reply streams', async () => {
     const { db, conversations, chat } = setup();
     const draft = conversations.newChat();
     expect(await chat.send(draft, '  \n ')).toBe(false);
-    expect(db.putMessages).not.toHaveBeenCalled();
+    expect(messageWrites(db)).toEqual([]);
     await chat.send(draft, 'One');
     expect(await chat.send(draft, 'Two')).toBe(false);
-    expect(db.putMessages).toHaveBeenCalledTimes(1);
+    expect(messageWrites(db)).toHaveLength(1);
   });
 
   it('a storage failure: send resolves false, reports it, and nothing is in memory', async () => {
     const { api, db, conversations, chat, report } = setup();
     const failure = new Error('QuotaExceededError');
-    db.putMessages.mockRejectedValueOnce(failure);
+    db.updateConversation.mockRejectedValueOnce(failure);
     const draft = conversations.newChat();
 
     expect(await chat.send(draft, 'Hello')).toBe(false);
@@ -533,7 +550,7 @@ describe('ChatState.retry', () => {
     const { api, db, chat } = state;
 
     expect(await chat.retry(current(state, 'c1'), 'r1')).toBe(true);
-    expect(db.deleteMessages).toHaveBeenCalledWith(['r1']);
+    expect(messageWrites(db)[0]?.deleted).toEqual(['r1']);
     const stream = await call(api, 0);
     expect(stream.body.messages).toEqual([{ role: 'user', content: 'Question' }]);
 
@@ -552,7 +569,7 @@ describe('ChatState.retry', () => {
 
     expect(await chat.retry(current(state, 'c1'), 'r1')).toBe(true);
     const stream = await call(api, 0);
-    expect(db.deleteMessages).not.toHaveBeenCalled();
+    expect(messageWrites(db)[0]?.deleted).toEqual([]);
     expect(stream.body.messages.map((m) => m.content)).not.toContain('Old answer');
     const replies = byRole(chat.messages('c1'), 'assistant');
     expect(replies.map((r) => r.parentId)).toEqual(['u1', 'u1']);
@@ -577,7 +594,7 @@ describe('ChatState.retry', () => {
   it('a failed delete is reported and nothing is retried', async () => {
     const state = await withStoredReply({ status: 'error', content: '' });
     const failure = new Error('blocked');
-    state.db.deleteMessages.mockRejectedValueOnce(failure);
+    state.db.updateConversation.mockRejectedValueOnce(failure);
     expect(await state.chat.retry(current(state, 'c1'), 'r1')).toBe(false);
     expect(state.report).toHaveBeenCalledWith(failure);
     expect(state.chat.messages('c1').map((m) => m.id)).toEqual(['u1', 'r1']);
@@ -693,12 +710,12 @@ function chatWith(state: Setup, params: Partial<ChatParams>): Conversation {
 }
 
 describe('ChatState: the model shapes the request', () => {
-  it('asks modelInfo for the conversation model and builds the body from it', async () => {
+  it('asks the model source for the conversation model and builds the body from it', async () => {
     const state = setup();
     const draft = chatWith(state, { model: 'o3-mini', maxTokens: 300, n: 2, stop: ['END'] });
     await state.chat.send(draft, 'Think');
     const { body } = await call(state.api, 0);
-    expect(state.modelInfo).toHaveBeenCalledWith('o3-mini');
+    expect(state.models.info).toHaveBeenCalledWith('o3-mini');
     expect(body).toEqual({
       model: 'o3-mini',
       messages: [{ role: 'user', content: 'Think' }],
@@ -715,7 +732,7 @@ describe('ChatState: the model shapes the request', () => {
 });
 
 describe('ChatState: n > 1', () => {
-  it('creates n siblings in ONE putMessages call with the conversation, leaf at choice 0', async () => {
+  it('creates n siblings in ONE write with the conversation, leaf at choice 0', async () => {
     const state = setup();
     const { db, chat } = state;
     const draft = chatWith(state, { n: 3, stop: ['END', '\n\n'] });
@@ -724,8 +741,9 @@ describe('ChatState: n > 1', () => {
     const { body } = await call(state.api, 0);
     expect(body).toMatchObject({ n: 3, stop: ['END', '\n\n'] });
 
-    expect(db.putMessages).toHaveBeenCalledTimes(1);
-    const [written, conversation] = db.putMessages.mock.calls[0] ?? [];
+    expect(db.updateConversation).toHaveBeenCalledTimes(1);
+    const written = messageWrites(db)[0]?.put;
+    const conversation = db.conversations.get(draft.id);
     expect(written).toHaveLength(4);
     const [user, ...replies] = written ?? [];
     expect(user).toMatchObject({ role: 'user', content: 'Three ideas' });
@@ -742,7 +760,7 @@ describe('ChatState: n > 1', () => {
     });
     expect(new Set(replies.map((r) => r.id)).size).toBe(3);
     expect(conversation).toMatchObject({ id: draft.id, currentLeafId: replies[0]?.id });
-    expect(db.updateConversation).not.toHaveBeenCalled();
+    expect(db.putMessages).not.toHaveBeenCalled();
     expect(chat.branch(current(state, draft.id)).map((m) => m.id)).toEqual([
       user?.id,
       replies[0]?.id,
@@ -833,10 +851,8 @@ describe('ChatState: n > 1', () => {
     ]);
 
     expect(await chat.retry(current(state, draft.id), failed[1]?.id ?? '')).toBe(true);
-    expect(db.deleteMessages).toHaveBeenCalledTimes(1);
-    expect([...(db.deleteMessages.mock.calls[0]?.[0] ?? [])].sort()).toEqual(
-      failed.map((m) => m.id).sort(),
-    );
+    const retried = messageWrites(db).at(-1);
+    expect([...(retried?.deleted ?? [])].sort()).toEqual(failed.map((m) => m.id).sort());
     await call(state.api, 1);
     const fresh = byRole(chat.messages(draft.id), 'assistant');
     expect(fresh).toHaveLength(3);
@@ -872,7 +888,7 @@ describe('ChatState.retry: several empty replies', () => {
     await state.chat.open('c1');
 
     expect(await state.chat.retry(current(state, 'c1'), 'r1')).toBe(true);
-    expect([...(db.deleteMessages.mock.calls[0]?.[0] ?? [])].sort()).toEqual(['r1', 'r2']);
+    expect([...(messageWrites(db)[0]?.deleted ?? [])].sort()).toEqual(['r1', 'r2']);
     await call(state.api, 0);
     expect(
       state.chat
@@ -972,7 +988,7 @@ describe('ChatState.continueReply', () => {
     expect(body.messages.at(-1)?.content).toMatch(/continue/i);
     // The instruction is never stored nor shown; no new reply is created.
     expect(state.chat.messages('c1').map((m) => m.id)).toEqual(['u1', 'r1']);
-    expect(state.db.putMessages).not.toHaveBeenCalled();
+    expect(messageWrites(state.db)).toEqual([]);
     expect(state.chat.isStreaming('c1')).toBe(true);
     expect(state.chat.messages('c1')[1]).toMatchObject({ status: 'streaming', finishReason: null });
   });
@@ -1072,16 +1088,13 @@ describe('ChatState.continueReply', () => {
 });
 
 describe('ChatState: actions started while the model info loads', () => {
-  /** modelInfo waits (the catalog chunk is still loading) until `release` is called. */
+  /** The model info is not final (the catalog chunk is still loading) until `release`. */
   function slowModelInfo(state: Setup) {
     const waiting: (() => void)[] = [];
     const gate = new Promise<void>((resolve) => {
       waiting.push(resolve);
     });
-    state.modelInfo.mockImplementation(async (model: string) => {
-      await gate;
-      return infoFor(model);
-    });
+    state.models.ready.mockImplementation(() => gate);
     return () => {
       for (const resolve of waiting) resolve();
     };

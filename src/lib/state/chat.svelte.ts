@@ -1,64 +1,86 @@
 /**
- * Messages of the conversations that are open, sending, streaming, stopping and retrying.
+ * The conversations being read and written: sending, replies, and work on the message tree (edit,
+ * regenerate, versions, delete with undo, messages of any role, branches).
  *
- * A streaming reply lives in memory: its growing text is published to the UI at most once per
- * animation frame (`liveContent`) and written to storage at most every FLUSH_INTERVAL_MS and at
- * the end, one record per message, so a crash loses under a second of text and a long reply never
- * rewrites the conversation per token.
+ * A thin coordinator over units that each own one concern:
+ * - MessageCache (message-cache.svelte.ts): the loaded messages and the write chain per message;
+ * - ReplyStream (reply-stream.svelte.ts): one streaming request, its buffers, frames and flushes;
+ * - requestWithRetries (request-loop.ts): the queue-and-retry loop;
+ * - lib/domain/tree.ts: what each tree operation writes, as pure functions.
+ * Conversation records are written by ConversationsState only: a message write hands it the
+ * messages to store in the same transaction as the conversation change (the branch shown, the
+ * last activity).
+ *
+ * What is sent is what is shown: the request preview and Send both build the body with
+ * `#requestBody`, from the same model information (`models`); Send first waits until that
+ * information is final, so a model changed just before Send cannot be sent with rules the preview
+ * did not show.
  */
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { branchTo, childrenByParent, latestLeaf, titleFromText } from '../domain/conversation';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
 import { estimateRequestTokens, RateLimiter, type Limits } from '../domain/rate-limiter';
-import type { ApiErrorKind, Conversation, Message, Usage } from '../domain/types';
+import {
+  appendedMessage,
+  awaitsReply,
+  copyPath,
+  editedInPlace,
+  editedVersion,
+  leafAfterVersionStep,
+  newestLeafUnder,
+  removeMessage,
+  restoreRemoval,
+  versionOf,
+  type Removal,
+  type Version,
+} from '../domain/tree';
+import type { Conversation, Message, Role } from '../domain/types';
+import type { Waiting } from '../domain/waiting';
 import type { ModelInfo } from '../models/types';
 import type { ChatApi } from '../api/client';
 import { toApiError } from '../api/errors';
 import type { RateLimitSnapshot } from '../api/rate-limit-headers';
-import { isRetryable, MAX_RETRIES, retryDelayMs } from '../api/retry';
-import type { DeltaHandler, StreamResult } from '../api/stream';
+import type { StreamResult } from '../api/stream';
 import { newId } from '../utils/id';
-import type { ConversationsState } from './conversations.svelte';
+import type { ConversationsState, MessageWrites } from './conversations.svelte';
+import { MessageCache, type MessageStore } from './message-cache.svelte';
+import { ReplyStream } from './reply-stream.svelte';
+import { requestWithRetries } from './request-loop';
 
-export interface MessageStore {
-  listMessages(conversationId: string): Promise<Message[]>;
-  putMessage(message: Message): Promise<void>;
-  putMessages(messages: Message[], conversation?: Conversation): Promise<void>;
-  /** May resolve with anything (the store answers which conversations lost messages). */
-  deleteMessages(ids: string[]): Promise<unknown>;
+export type { MessageStore } from './message-cache.svelte';
+export { FLUSH_INTERVAL_MS } from './reply-stream.svelte';
+
+/** What Parley knows of models, one source for the preview and for Send. */
+export interface ModelSource {
+  /** What is known now: the catalog's answer once loaded, else what the id says. */
+  info(model: string): ModelInfo;
+  /** Resolves once `info` gives its final answer (the catalog loaded, or failed to). */
+  ready(): Promise<void>;
 }
 
 export interface ChatDependencies {
   store: MessageStore;
   conversations: ConversationsState;
-  /** The API client for the current settings (rejects with an ApiError if there is no key). */
+  /** The API client for the settings in force (rejects with an ApiError if there is no key). */
   getApi: () => Promise<ChatApi>;
-  /** What Parley knows of a model (catalog, or inferred from its id): shapes the request. */
-  modelInfo: (model: string) => Promise<ModelInfo>;
+  models: ModelSource;
   /** The client-side rate limits in force (Settings); none when absent. */
   limits?: () => Limits;
   /** Storage failures go here to become a visible problem; the action that failed is dropped. */
   report: (error: unknown) => void;
   now?: () => number;
+  newId?: () => string;
   /** Defaults to requestAnimationFrame; tests pass a synchronous scheduler. */
   scheduleFrame?: (callback: () => void) => void;
   // Several tabs (stream-locks.ts): without these, every stored `streaming` reply not streaming
   // in this page reads as cut off, which is right for a single tab.
-  /** True while some tab streams this reply. */
   isStreamAlive?: (messageId: string) => Promise<boolean>;
-  /** Resolves once no tab streams this reply any more. */
   whenStreamEnds?: (messageId: string) => Promise<void>;
   /** Tells other tabs this page streams the reply until `until` settles. */
   holdStreamLock?: (messageId: string, until: Promise<void>) => void;
+  /** Told once a request's replies are final and stored (usage, automatic titles). */
+  onReplies?: (conversation: Conversation, replies: readonly Message[]) => void;
 }
-
-/** At least once a second, as promised: half of that leaves room for a slow disk. */
-export const FLUSH_INTERVAL_MS = 500;
-
-/** What a request is waiting for, until when (epoch ms), so the page can count down. */
-export type Waiting =
-  | { kind: 'queue'; until: number }
-  | { kind: 'retry'; until: number; attempt: number; error: ApiErrorKind };
 
 const NO_LIMITS: Limits = { requestsPerMinute: null, tokensPerMinute: null };
 
@@ -69,26 +91,14 @@ const NO_LIMITS: Limits = { requestsPerMinute: null, tokensPerMinute: null };
  */
 const TYPICAL_REPLY_TOKENS = 1_000;
 
-interface ActiveStream {
-  controller: AbortController;
-  replyIds: string[];
-}
-
 /** What Continue asks for; English works across models and is never shown or stored. */
 const CONTINUE_PROMPT =
   'Continue exactly where your previous message stopped, mid-sentence if need be. Do not repeat anything and do not add a preamble.';
 
-function addUsage(before: Usage | undefined, after: Usage): Usage {
-  if (!before) return after;
-  return {
-    promptTokens: before.promptTokens + after.promptTokens,
-    completionTokens: before.completionTokens + after.completionTokens,
-    totalTokens: before.totalTokens + after.totalTokens,
-  };
-}
-
-function isAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
+/** A deleted message that `undoDelete` can still bring back. */
+interface DeletedMessage {
+  removal: Removal;
+  previousLeafId: string | null;
 }
 
 function defaultScheduleFrame(callback: () => void): void {
@@ -97,30 +107,39 @@ function defaultScheduleFrame(callback: () => void): void {
 }
 
 export class ChatState {
-  readonly #messages = new SvelteMap<string, Message[]>();
-  readonly #live = new SvelteMap<string, string>();
-  readonly #active = new SvelteMap<string, ActiveStream>();
+  readonly #cache: MessageCache;
+  /** The streaming request of each conversation. */
+  readonly #streams = new SvelteMap<string, ReplyStream>();
   /** Conversations whose request waits: for a client-side rate limit, or to retry. */
   readonly #waiting = new SvelteMap<string, Waiting>();
-  readonly #limiter: RateLimiter;
-  #rateLimits = $state.raw<RateLimitSnapshot | undefined>(undefined);
   /** Conversations whose request is being prepared (before their stream registers). */
   readonly #starting = new SvelteSet<string>();
-  /** Conversations deleted in this page: late work for them is dropped, never written. */
-  readonly #forgotten = new Set<string>();
+  readonly #deleted = new SvelteMap<string, DeletedMessage>();
+  readonly #limiter: RateLimiter;
+  #rateLimits = $state.raw<RateLimitSnapshot | undefined>(undefined);
   readonly #deps: ChatDependencies;
   readonly #now: () => number;
+  readonly #newId: () => string;
   readonly #scheduleFrame: (callback: () => void) => void;
-  /** Writes of one message are chained so an old flush can never land after the final write. */
-  // Bookkeeping, not state anything renders: a plain Map on purpose.
-  readonly #writes = new Map<string, Promise<void>>();
+  /** The children of each message list, computed once per list (lists are replaced, not mutated). */
+  readonly #children = new WeakMap<readonly Message[], Map<string | null, Message[]>>();
 
   constructor(deps: ChatDependencies) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#newId = deps.newId ?? newId;
     this.#scheduleFrame = deps.scheduleFrame ?? defaultScheduleFrame;
     this.#limiter = new RateLimiter(this.#now);
+    this.#cache = new MessageCache({
+      store: deps.store,
+      report: deps.report,
+      isBusy: (id) => this.isStreaming(id),
+      ...(deps.isStreamAlive ? { isStreamAlive: deps.isStreamAlive } : {}),
+      ...(deps.whenStreamEnds ? { whenStreamEnds: deps.whenStreamEnds } : {}),
+    });
   }
+
+  // ---- Reading ----
 
   /** What a conversation's request waits for (queue or retry), or null. */
   waiting(conversationId: string): Waiting | null {
@@ -132,17 +151,13 @@ export class ChatState {
     return this.#rateLimits;
   }
 
-  #modelInfo(model: string): Promise<ModelInfo> {
-    return this.#deps.modelInfo(model);
-  }
-
   /** All loaded messages of a conversation (every branch), oldest first. */
   messages(conversationId: string): readonly Message[] {
-    return this.#messages.get(conversationId) ?? [];
+    return this.#cache.get(conversationId);
   }
 
   isLoaded(conversationId: string): boolean {
-    return this.#messages.has(conversationId);
+    return this.#cache.has(conversationId);
   }
 
   /** The branch the conversation shows, root first. */
@@ -153,55 +168,168 @@ export class ChatState {
     return branch.length > 0 || all.length === 0 ? branch : branchTo(all, latestLeaf(all));
   }
 
+  /** Where a message stands among its versions (siblings under one parent). */
+  versions(conversation: Conversation, message: Message): Version {
+    const all = this.messages(conversation.id);
+    let children = this.#children.get(all);
+    if (!children) {
+      children = childrenByParent(all);
+      this.#children.set(all, children);
+    }
+    return versionOf(children, message);
+  }
+
   /** Text of a reply that is still arriving, newer than its stored record. */
   liveContent(messageId: string): string | undefined {
-    return this.#live.get(messageId);
+    return this.#live(messageId)?.content;
+  }
+
+  /** Reasoning of a reply that is still arriving. */
+  liveReasoning(messageId: string): string | undefined {
+    return this.#live(messageId)?.reasoning;
+  }
+
+  #live(messageId: string) {
+    for (const stream of this.#streams.values()) {
+      const live = stream.live(messageId);
+      if (live) return live;
+    }
+    return undefined;
+  }
+
+  /** True while the newest text of a message has not reached storage yet. */
+  isUnsaved(messageId: string): boolean {
+    return this.#cache.isUnsaved(messageId);
   }
 
   /** True from the moment a request is being prepared until its stream ends. */
   isStreaming(conversationId: string): boolean {
-    return this.#active.has(conversationId) || this.#starting.has(conversationId);
+    return this.#streams.has(conversationId) || this.#starting.has(conversationId);
   }
+
+  /** True while any conversation of this page streams or prepares a reply. */
+  get isAnyStreaming(): boolean {
+    return this.#streams.size > 0 || this.#starting.size > 0;
+  }
+
+  /** Whether the branch ends with a user message: Send with an empty composer then asks for a reply. */
+  canReplyToBranch(conversation: Conversation): boolean {
+    return awaitsReply(this.branch(conversation));
+  }
+
+  /**
+   * The exact body the next Send posts, with `draft` as the new user message (none when empty):
+   * the request preview shows this.
+   */
+  nextRequest(conversation: Conversation, draft: string): ChatRequestBody {
+    const history: Pick<Message, 'role' | 'content'>[] = this.branch(conversation);
+    return this.#requestBody(
+      conversation,
+      draft.trim() === '' ? history : [...history, { role: 'user', content: draft }],
+    );
+  }
+
+  #requestBody(
+    conversation: Conversation,
+    history: readonly Pick<Message, 'role' | 'content'>[],
+  ): ChatRequestBody {
+    const { params, systemPrompt } = conversation;
+    return buildChatRequest(systemPrompt, params, history, this.#deps.models.info(params.model));
+  }
+
+  // ---- Loading ----
 
   /**
    * Loads a conversation's messages once. A reply stored as `streaming` that no stream of this
    * page is writing was cut off by a closed or crashed page: it becomes `interrupted`.
    */
-  async open(conversationId: string): Promise<void> {
-    this.#forgotten.delete(conversationId);
-    if (this.#messages.has(conversationId)) return;
-    const loaded = await this.#deps.store.listMessages(conversationId);
-    const { messages, orphans } = await this.#checkStreaming(conversationId, loaded);
-    // A message sent while this load was under way is already in memory: keep it.
-    const current = this.#messages.get(conversationId) ?? [];
-    const loadedIds = new Set(messages.map((m) => m.id));
-    this.#messages.set(conversationId, [
-      ...messages,
-      ...current.filter((m) => !loadedIds.has(m.id)),
-    ]);
-    for (const orphan of orphans) this.#write(orphan);
+  open(conversationId: string): Promise<void> {
+    return this.#cache.open(conversationId);
+  }
+
+  /** Reads a loaded conversation again: another tab changed its messages. */
+  reload(conversationId: string): Promise<void> {
+    return this.#cache.reload(conversationId);
   }
 
   /** Drops a conversation from memory (it was deleted), stopping its stream first. */
   forget(conversationId: string): void {
-    this.#forgotten.add(conversationId);
     this.stop(conversationId);
-    this.#messages.delete(conversationId);
+    this.#deleted.delete(conversationId);
+    this.#cache.forget(conversationId);
+  }
+
+  /** Writes what every streaming reply has so far (the page is being hidden or closed). */
+  flushAll(): void {
+    for (const stream of this.#streams.values()) stream.flush();
+  }
+
+  // ---- Asking ----
+
+  /**
+   * Stores the user's message and starts the reply; with empty text, asks for a reply to a branch
+   * that ends with a user message. Resolves `true` once the message is safely stored (the
+   * composer may clear), `false` if nothing was sent (the composer keeps the text).
+   */
+  send(conversation: Conversation, text: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id)) return Promise.resolve(false);
+    if (text.trim() === '') {
+      if (!this.canReplyToBranch(conversation)) return Promise.resolve(false);
+      return this.#exclusive(conversation.id, () =>
+        this.#startReply(conversation, this.branch(conversation), []),
+      );
+    }
+    return this.#exclusive(conversation.id, () => {
+      const history = this.branch(conversation);
+      const user = this.#newMessage(conversation.id, {
+        role: 'user',
+        content: text,
+        parentId: history.at(-1)?.id ?? null,
+      });
+      const isFirst = !history.some((m) => m.role === 'user');
+      return this.#startReply(conversation, [...history, user], [user], isFirst ? text : null);
+    });
   }
 
   /**
-   * Stores the user's message and starts the reply. Resolves `true` once the message is safely
-   * stored (the composer may clear), `false` if nothing was sent (the composer keeps the text).
+   * Asks again for the reply `replyId` answered, with the parameters now in force; the old reply
+   * stays beside the new one as a version if it has text (an empty failed one gives way).
    */
-  send(conversation: Conversation, text: string): Promise<boolean> {
-    if (this.isStreaming(conversation.id) || text.trim() === '') return Promise.resolve(false);
-    return this.#exclusive(conversation.id, () => this.#send(conversation, text));
+  regenerate(conversation: Conversation, replyId: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id)) return Promise.resolve(false);
+    return this.#exclusive(conversation.id, () => {
+      const all = this.messages(conversation.id);
+      const reply = all.find((m) => m.id === replyId);
+      if (reply?.parentId == null) return Promise.resolve(false);
+      const parentId = reply.parentId;
+      // Replies of the failed attempt that carry no text (all n of them) give way to the new one.
+      const empty = all
+        .filter((m) => m.parentId === parentId && m.role === 'assistant')
+        .filter((m) => m.content === '' && m.status !== 'streaming')
+        .map((m) => m.id);
+      return this.#startReply(conversation, branchTo(all, parentId), [], null, empty);
+    });
   }
 
-  /** Asks again for the reply `replyId` answered; the old reply stays as a sibling if it has text. */
+  /** Retry of a failed or cut-off reply: the same as Regenerate. */
   retry(conversation: Conversation, replyId: string): Promise<boolean> {
-    if (this.isStreaming(conversation.id)) return Promise.resolve(false);
-    return this.#exclusive(conversation.id, () => this.#retry(conversation, replyId));
+    return this.regenerate(conversation, replyId);
+  }
+
+  /**
+   * Adds an edited version of a user message beside the old one and asks for a reply from there;
+   * the old question and everything after it stay as the other version.
+   */
+  editAndSend(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id) || text.trim() === '') return Promise.resolve(false);
+    return this.#exclusive(conversation.id, () => {
+      const all = this.messages(conversation.id);
+      const original = all.find((m) => m.id === messageId);
+      if (original?.role !== 'user') return Promise.resolve(false);
+      const edited = editedVersion(original, text, this.#mint());
+      const history = [...branchTo(all, original.parentId), edited];
+      return this.#startReply(conversation, history, [edited]);
+    });
   }
 
   /**
@@ -211,8 +339,167 @@ export class ChatState {
    */
   continueReply(conversation: Conversation, replyId: string): Promise<boolean> {
     if (this.isStreaming(conversation.id)) return Promise.resolve(false);
-    return this.#exclusive(conversation.id, () => this.#continueReply(conversation, replyId));
+    return this.#exclusive(conversation.id, async () => {
+      const reply = this.messages(conversation.id).find((m) => m.id === replyId);
+      if (reply?.role !== 'assistant') return false;
+      await this.#deps.models.ready();
+      const latest = this.#latest(conversation);
+      const history = [
+        ...branchTo(this.messages(conversation.id), reply.id),
+        { role: 'user' as const, content: CONTINUE_PROMPT },
+      ];
+      const body = this.#requestBody({ ...latest, params: { ...latest.params, n: 1 } }, history);
+      // Deleted while the model info loaded: nothing may be stored or sent for it.
+      if (this.#cache.isForgotten(conversation.id)) return false;
+      const resumed: Message = { ...reply, status: 'streaming', finishReason: null };
+      delete resumed.error;
+      this.#cache.upsert(conversation.id, [resumed]);
+      this.#stream(latest, [resumed], body);
+      return true;
+    });
   }
+
+  /** Stops the reply of a conversation at once; the text so far is kept, marked stopped. */
+  stop(conversationId: string): void {
+    this.#streams.get(conversationId)?.stop();
+  }
+
+  // ---- Working on the tree (nothing is sent) ----
+
+  /** Changes a message's text in place (any role): correcting a reply, preparing examples. */
+  async saveEdit(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
+    const message = this.messages(conversation.id).find((m) => m.id === messageId);
+    if (!message || message.status === 'streaming') return false;
+    const edited = editedInPlace(message, text, this.#now());
+    return this.#commit(conversation.id, (c) => c, { put: [edited] });
+  }
+
+  /** Appends a message of any role to the shown branch, without sending. */
+  async addMessage(conversation: Conversation, role: Role, text: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id) || text.trim() === '') return false;
+    const branch = this.branch(conversation);
+    const message = appendedMessage(branch, conversation.id, role, text, this.#mint());
+    const isFirstUser = role === 'user' && !branch.some((m) => m.role === 'user');
+    return this.#commit(
+      conversation.id,
+      (c) => ({
+        ...c,
+        title: isFirstUser && !c.isTitleCustom && c.title === '' ? titleFromText(text) : c.title,
+        currentLeafId: message.id,
+        updatedAt: this.#now(),
+      }),
+      { put: [message] },
+      conversation,
+    );
+  }
+
+  /**
+   * Deletes one message; what followed it stays, attached to the message before it. `undoDelete`
+   * brings it back until the next delete in that conversation or `dismissDeleted`.
+   */
+  async deleteMessage(conversation: Conversation, messageId: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id)) return false;
+    const previousLeafId = this.branch(conversation).at(-1)?.id ?? null;
+    const removal = removeMessage(
+      this.messages(conversation.id),
+      messageId,
+      previousLeafId,
+      this.#now(),
+    );
+    if (!removal) return false;
+    const isDone = await this.#commit(
+      conversation.id,
+      (c) => ({ ...c, currentLeafId: removal.leafId }),
+      { put: removal.reattached, delete: [messageId] },
+    );
+    if (isDone) this.#deleted.set(conversation.id, { removal, previousLeafId });
+    return isDone;
+  }
+
+  /** The message `undoDelete` would bring back, if any. */
+  deletedMessage(conversationId: string): { message: Message } | null {
+    const deleted = this.#deleted.get(conversationId);
+    return deleted ? { message: deleted.removal.removed } : null;
+  }
+
+  async undoDelete(conversationId: string): Promise<void> {
+    const deleted = this.#deleted.get(conversationId);
+    if (!deleted) return;
+    const restored = restoreRemoval(this.messages(conversationId), deleted.removal, this.#now());
+    const isDone = await this.#commit(
+      conversationId,
+      (c) => ({ ...c, currentLeafId: deleted.previousLeafId }),
+      { put: restored },
+    );
+    if (isDone) this.#deleted.delete(conversationId);
+  }
+
+  dismissDeleted(conversationId: string): void {
+    this.#deleted.delete(conversationId);
+  }
+
+  /** Shows another branch: the newest leaf under `messageId` becomes the current one. */
+  async showBranch(conversation: Conversation, messageId: string): Promise<void> {
+    await this.#showLeaf(
+      conversation.id,
+      newestLeafUnder(this.messages(conversation.id), messageId),
+    );
+  }
+
+  /** Shows the previous or next version of a message, with the rest of its newest branch. */
+  async showVersion(conversation: Conversation, message: Message, step: -1 | 1): Promise<void> {
+    const leaf = leafAfterVersionStep(this.messages(conversation.id), message, step);
+    if (leaf !== null) await this.#showLeaf(conversation.id, leaf);
+  }
+
+  /** Remembers the branch shown (reload shows it again; other tabs hear of it). */
+  async #showLeaf(conversationId: string, leafId: string): Promise<void> {
+    try {
+      await this.#deps.conversations.update(conversationId, (c) => ({
+        ...c,
+        currentLeafId: leafId,
+      }));
+    } catch (error) {
+      this.#deps.report(error);
+    }
+  }
+
+  /**
+   * A new conversation holding a copy of the path from the first message to `messageId`, with
+   * the same system prompt and parameters, named `title`; it is shown at once. The original is
+   * unchanged. Resolves with the new conversation, or null if nothing could be stored.
+   */
+  async branchInNewChat(
+    conversation: Conversation,
+    messageId: string,
+    title: string,
+  ): Promise<Conversation | null> {
+    const source = this.#latest(conversation);
+    const id = this.#newId();
+    const copies = copyPath(this.messages(conversation.id), messageId, id, this.#newId);
+    if (copies.length === 0) return null;
+    const now = this.#now();
+    const branch: Conversation = {
+      ...$state.snapshot(source),
+      id,
+      title,
+      isTitleCustom: true,
+      createdAt: now,
+      updatedAt: now,
+      currentLeafId: copies.at(-1)?.id ?? null,
+    };
+    try {
+      await this.#deps.conversations.save(branch, { put: copies });
+    } catch (error) {
+      this.#deps.report(error);
+      return null;
+    }
+    this.#cache.change(id, () => copies);
+    this.#deps.conversations.select(id);
+    return branch;
+  }
+
+  // ---- Internals ----
 
   /**
    * Runs the preparation of a request as the conversation's one activity: a second click while
@@ -223,424 +510,168 @@ export class ChatState {
     return run().finally(() => this.#starting.delete(conversationId));
   }
 
-  async #send(conversation: Conversation, text: string): Promise<boolean> {
-    const history = this.branch(conversation);
-    const user = this.#newMessage(conversation, {
-      role: 'user',
-      content: text,
-      parentId: history.at(-1)?.id ?? null,
-    });
-    const isFirst = !history.some((m) => m.role === 'user');
-    const titled =
-      isFirst && !conversation.isTitleCustom
-        ? { ...conversation, title: titleFromText(text) }
-        : conversation;
-    return this.#startReply(titled, [...history, user], [user]);
+  /** The newest state of a conversation (a preset may have been applied since it was passed). */
+  #latest(conversation: Conversation): Conversation {
+    return this.#deps.conversations.get(conversation.id) ?? conversation;
   }
 
-  async #retry(conversation: Conversation, replyId: string): Promise<boolean> {
-    const all = this.messages(conversation.id);
-    const reply = all.find((m) => m.id === replyId);
-    if (reply?.parentId == null) return false;
-    const history = branchTo(all, reply.parentId);
-    // Replies of the failed attempt that carry no text (all n of them) give way to the new one.
-    const empty = new Set(
-      all
-        .filter((m) => m.parentId === reply.parentId && m.role === 'assistant')
-        .filter((m) => m.content === '' && m.status !== 'streaming')
-        .map((m) => m.id),
-    );
-    if (empty.size > 0) {
-      try {
-        await this.#deps.store.deleteMessages([...empty]);
-      } catch (error) {
-        this.#deps.report(error);
-        return false;
-      }
-      this.#setMessages(conversation.id, (list) => list.filter((m) => !empty.has(m.id)));
+  /**
+   * Stores a conversation change with messages in one transaction (through ConversationsState),
+   * then shows the messages. `fallback` is the conversation when it is a draft not stored yet.
+   */
+  async #commit(
+    conversationId: string,
+    change: (conversation: Conversation) => Conversation,
+    messages: MessageWrites,
+    fallback?: Conversation,
+  ): Promise<boolean> {
+    const current = this.#deps.conversations.get(conversationId) ?? fallback;
+    if (!current) return false;
+    try {
+      await this.#deps.conversations.save(change(current), messages);
+    } catch (error) {
+      this.#deps.report(error);
+      return false;
     }
-    return this.#startReply(conversation, history, []);
-  }
-
-  /** Stops the reply of a conversation at once; the text so far is kept, marked stopped. */
-  stop(conversationId: string): void {
-    this.#active.get(conversationId)?.controller.abort();
-  }
-
-  /** Shows another branch: the newest leaf under `messageId` becomes the current one. */
-  async showBranch(conversation: Conversation, messageId: string): Promise<void> {
-    const children = childrenByParent(this.messages(conversation.id));
-    let leaf = messageId;
-    for (;;) {
-      // The newest child; among the n choices of one request (same time), the first.
-      let newest: Message | undefined;
-      for (const child of children.get(leaf) ?? []) {
-        if (!newest || child.createdAt > newest.createdAt) newest = child;
-      }
-      if (!newest) break;
-      leaf = newest.id;
-    }
-    await this.#updateConversation(conversation.id, (c) => ({ ...c, currentLeafId: leaf }));
-  }
-
-  async #continueReply(conversation: Conversation, replyId: string): Promise<boolean> {
-    const all = this.messages(conversation.id);
-    const reply = all.find((m) => m.id === replyId);
-    if (reply?.role !== 'assistant') return false;
-    const history = [
-      ...branchTo(all, reply.id),
-      this.#newMessage(conversation, {
-        role: 'user',
-        content: CONTINUE_PROMPT,
-        parentId: reply.id,
-      }),
-    ];
-    const params = { ...conversation.params, n: 1 };
-    const body = buildChatRequest(
-      conversation.systemPrompt,
-      params,
-      history,
-      await this.#modelInfo(params.model),
-    );
-    // Deleted while the model info loaded: nothing may be stored or sent for it.
-    if (this.#forgotten.has(conversation.id)) return false;
-    const resumed: Message = { ...reply, status: 'streaming', finishReason: null };
-    delete resumed.error;
-    this.#setMessages(conversation.id, (list) =>
-      list.map((m) => (m.id === reply.id ? resumed : m)),
-    );
-    this.#holdStreamLocks([resumed], this.#stream(conversation, [resumed], body, [reply.content]));
+    if (messages.delete) this.#cache.remove(conversationId, new Set(messages.delete));
+    if (messages.put) this.#cache.upsert(conversationId, messages.put);
     return true;
   }
 
+  /**
+   * Stores `newMessages` and new streaming replies under the end of `history`, then streams. The
+   * body is built after the model information is final, from the conversation as it is then,
+   * with the same function as the preview. `firstText` titles an untitled conversation.
+   */
   async #startReply(
     conversation: Conversation,
-    history: Message[],
-    newMessages: Message[],
+    history: readonly Message[],
+    newMessages: readonly Message[],
+    firstText: string | null = null,
+    replaced: readonly string[] = [],
   ): Promise<boolean> {
     const parent = history.at(-1);
     if (!parent) return false;
-    const { params } = conversation;
-    const body = buildChatRequest(
-      conversation.systemPrompt,
-      params,
-      history,
-      await this.#modelInfo(params.model),
-    );
+    await this.#deps.models.ready();
     // Deleted while the model info loaded: nothing may be stored or sent for it.
-    if (this.#forgotten.has(conversation.id)) return false;
+    if (this.#cache.isForgotten(conversation.id)) return false;
+    const latest = this.#latest(conversation);
+    const body = this.#requestBody(latest, history);
     const count = body.n ?? 1;
     const replies = Array.from({ length: count }, (_, index) =>
-      this.#newMessage(conversation, {
+      this.#newMessage(conversation.id, {
         role: 'assistant',
         content: '',
         parentId: parent.id,
         status: 'streaming',
-        model: params.model,
+        model: latest.params.model,
         ...(count > 1 ? { choiceIndex: index, choiceCount: count } : {}),
         ...(body.stop ? { stopSequences: body.stop } : {}),
       }),
     );
     const first = replies[0];
     if (!first) return false;
-    // Built on the newest state (a preset may have been applied meanwhile) and shown before the
-    // write starts, so a conversation write queued meanwhile stores this state, not an older one.
-    const latest = this.#deps.conversations.get(conversation.id) ?? conversation;
-    const next: Conversation = {
-      ...latest,
-      title: latest.title === '' ? conversation.title : latest.title,
-      currentLeafId: first.id,
-      updatedAt: this.#now(),
-    };
-    const undo = this.#deps.conversations.adopt(next);
-    try {
-      await this.#deps.store.putMessages([...newMessages, ...replies], next);
-    } catch (error) {
-      undo();
-      this.#deps.report(error);
-      return false;
-    }
-    this.#setMessages(conversation.id, (list) => [...list, ...newMessages, ...replies]);
-    this.#holdStreamLocks(
-      replies,
-      this.#stream(
-        next,
-        replies,
-        body,
-        replies.map(() => ''),
-      ),
+    const isCommitted = await this.#commit(
+      conversation.id,
+      (c) => ({
+        ...c,
+        title:
+          firstText !== null && !c.isTitleCustom && c.title === ''
+            ? titleFromText(firstText)
+            : c.title,
+        currentLeafId: first.id,
+        updatedAt: this.#now(),
+      }),
+      { put: [...newMessages, ...replies], delete: replaced },
+      latest,
     );
+    if (!isCommitted) return false;
+    this.#stream(this.#latest(latest), replies, body);
     return true;
   }
 
-  /**
-   * Streams one request into `replies` (one per choice index), each starting from its `prefix`
-   * (empty, or the text so far when continuing).
-   */
-  async #stream(
-    conversation: Conversation,
-    replies: Message[],
-    body: ChatRequestBody,
-    prefix: string[],
-  ): Promise<void> {
-    const controller = new AbortController();
-    const ids = replies.map((r) => r.id);
-    this.#active.set(conversation.id, { controller, replyIds: ids });
-    const texts = [...prefix];
-    const dirty = new Set<number>();
-    let isFramePending = false;
-    const publish = () => {
-      isFramePending = false;
-      if (this.#active.get(conversation.id)?.controller !== controller) return;
-      replies.forEach((reply, index) => this.#live.set(reply.id, texts[index] ?? ''));
-    };
-    publish();
-    const flush = setInterval(() => {
-      for (const index of dirty) {
-        const reply = replies[index];
-        if (reply) this.#write({ ...reply, content: texts[index] ?? '', updatedAt: this.#now() });
-      }
-      dirty.clear();
-    }, FLUSH_INTERVAL_MS);
-
-    let finals: Message[];
-    const hasNewText = () => texts.some((t, i) => t !== (prefix[i] ?? ''));
-    try {
-      const result = await this.#request(
-        conversation.id,
-        body,
-        (index, delta) => {
-          if (index >= replies.length) return;
-          texts[index] = (texts[index] ?? '') + delta;
-          dirty.add(index);
-          if (!isFramePending) {
-            isFramePending = true;
-            this.#scheduleFrame(publish);
-          }
-        },
-        controller.signal,
-        hasNewText,
-      );
-      finals = replies.map((reply, index) =>
-        this.#finished(reply, texts[index] ?? '', result, index, controller.signal.aborted),
-      );
-    } catch (thrown) {
-      const error = toApiError(thrown, hasNewText()).toMessageError();
-      finals = replies.map((reply, index) => ({
-        ...reply,
-        content: texts[index] ?? '',
-        status: 'error',
-        error,
-      }));
-    } finally {
-      clearInterval(flush);
-    }
-    this.#active.delete(conversation.id);
-    for (const id of ids) this.#live.delete(id);
-    // Deleted while it streamed: nothing may be written back for it.
-    if (!this.#messages.has(conversation.id)) return;
-    const now = this.#now();
-    const byId = new Map(finals.map((m) => [m.id, { ...m, updatedAt: now }]));
-    this.#setMessages(conversation.id, (list) => list.map((m) => byId.get(m.id) ?? m));
-    for (const final of byId.values()) this.#write(final);
-    await Promise.all(ids.map((id) => this.#writes.get(id) ?? Promise.resolve()));
-    if (this.#messages.has(conversation.id)) {
-      await this.#updateConversation(conversation.id, (c) => ({ ...c, updatedAt: this.#now() }));
-    }
-  }
-
-  /**
-   * One request, as many times as it takes: first waits while the client-side rate limits say so
-   * (a visible countdown), then streams; a retryable failure before any text arrived waits
-   * (retry-after, rate-limit reset or backoff, also visible) and tries again, up to MAX_RETRIES.
-   * Stop during a wait ends it: a queued request is stopped, a retry ends with its last error.
-   */
-  async #request(
-    conversationId: string,
-    body: ChatRequestBody,
-    onDelta: DeltaHandler,
-    signal: AbortSignal,
-    hasNewText: () => boolean,
-  ): Promise<StreamResult> {
-    const api = await this.#deps.getApi();
-    const tokens = estimateRequestTokens(
-      body.messages,
-      body.max_tokens ?? body.max_completion_tokens,
-      TYPICAL_REPLY_TOKENS,
-      body.n ?? 1,
-    );
-    for (let attempt = 0; ; attempt++) {
-      const queued = this.#limiter.waitMs(tokens, this.#deps.limits?.() ?? NO_LIMITS);
-      if (queued > 0) {
-        await this.#pause(conversationId, { kind: 'queue', until: this.#now() + queued }, signal);
-        if (signal.aborted) return { choices: [], model: undefined, usage: undefined };
-      }
-      this.#limiter.record(tokens);
-      try {
-        const result = await api.streamChat(body, onDelta, signal);
-        if (result.rateLimits) this.#rateLimits = result.rateLimits;
-        return result;
-      } catch (thrown) {
-        const error = toApiError(thrown, hasNewText());
-        if (error.rateLimits) this.#rateLimits = error.rateLimits;
-        const canRetry = isRetryable(error.kind) && !hasNewText() && attempt < MAX_RETRIES;
-        if (!canRetry || signal.aborted) throw error;
-        const delay = retryDelayMs(error, attempt);
-        const until = this.#now() + delay;
-        await this.#pause(
-          conversationId,
-          { kind: 'retry', until, attempt: attempt + 1, error: error.kind },
-          signal,
-        );
-        // Stop pressed during the wait (TypeScript cannot see the await change `aborted`).
-        if (isAborted(signal)) throw error;
-      }
-    }
-  }
-
-  /** Waits until `waiting.until` or until `signal` aborts, showing what it waits for meanwhile. */
-  async #pause(conversationId: string, waiting: Waiting, signal: AbortSignal): Promise<void> {
-    this.#waiting.set(conversationId, waiting);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.max(0, waiting.until - this.#now()));
-      signal.addEventListener('abort', done, { once: true });
-      function done(): void {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
+  /** Streams one request into `replies` (one per choice index) and stores how it ended. */
+  #stream(conversation: Conversation, replies: readonly Message[], body: ChatRequestBody): void {
+    const stream = new ReplyStream({
+      replies,
+      write: (message) => this.#cache.write(message),
+      now: this.#now,
+      scheduleFrame: this.#scheduleFrame,
     });
-    this.#waiting.delete(conversationId);
+    const done = this.#run(conversation, stream, body);
+    for (const reply of replies) this.#deps.holdStreamLock?.(reply.id, done);
   }
 
-  #finished(
-    reply: Message,
-    text: string,
-    result: StreamResult,
-    index: number,
-    isStopped: boolean,
-  ): Message {
-    const choice = result.choices.find((c) => c.index === index);
-    const finished: Message = {
-      ...reply,
-      content: text,
-      status: isStopped ? 'stopped' : 'complete',
-      finishReason: isStopped ? null : (choice?.finishReason ?? null),
-      model: result.model ?? reply.model,
-    };
-    if (choice?.matchedStop !== undefined) finished.matchedStop = choice.matchedStop;
-    // A continued reply adds the new request's usage to what the first part cost.
-    if (result.usage) finished.usage = addUsage(reply.usage, result.usage);
-    return finished;
+  async #run(
+    conversation: Conversation,
+    stream: ReplyStream,
+    body: ChatRequestBody,
+  ): Promise<void> {
+    const { id } = conversation;
+    this.#streams.set(id, stream);
+    let finals: Message[];
+    try {
+      const result = await requestWithRetries<StreamResult>(stream.signal, {
+        attempt: async () => {
+          const api = await this.#deps.getApi();
+          const answer = await api.streamChat(body, stream.onDelta, stream.signal);
+          if (answer.rateLimits) this.#rateLimits = answer.rateLimits;
+          return answer;
+        },
+        limiter: this.#limiter,
+        limits: () => this.#deps.limits?.() ?? NO_LIMITS,
+        tokens: estimateRequestTokens(
+          body.messages,
+          body.max_tokens ?? body.max_completion_tokens,
+          TYPICAL_REPLY_TOKENS,
+          body.n ?? 1,
+        ),
+        onWait: (waiting) => {
+          if (waiting) this.#waiting.set(id, waiting);
+          else this.#waiting.delete(id);
+        },
+        onError: (error) => {
+          if (error.rateLimits) this.#rateLimits = error.rateLimits;
+        },
+        hasNewText: () => stream.hasNewText(),
+        now: this.#now,
+      });
+      finals = stream.finish(result);
+    } catch (thrown) {
+      finals = stream.fail(toApiError(thrown, stream.hasNewText()).toMessageError());
+    }
+    this.#waiting.delete(id);
+    if (this.#streams.get(id) === stream) this.#streams.delete(id);
+    // Deleted while it streamed: nothing may be written back for it.
+    if (!this.#cache.has(id)) return;
+    this.#cache.upsert(id, finals);
+    for (const final of finals) this.#cache.write(final);
+    await this.#cache.settled(finals.map((m) => m.id));
+    if (!this.#cache.has(id)) return;
+    try {
+      await this.#deps.conversations.update(id, (c) => ({ ...c, updatedAt: this.#now() }));
+    } catch (error) {
+      this.#deps.report(error);
+    }
+    this.#deps.onReplies?.(this.#latest(conversation), finals);
+  }
+
+  #mint(): { newId: () => string; now: number } {
+    return { newId: this.#newId, now: this.#now() };
   }
 
   #newMessage(
-    conversation: Conversation,
+    conversationId: string,
     fields: Pick<Message, 'role' | 'content' | 'parentId'> & Partial<Message>,
   ): Message {
     const now = this.#now();
     return {
-      id: newId(),
-      conversationId: conversation.id,
+      id: this.#newId(),
+      conversationId,
       status: 'complete',
       createdAt: now,
       updatedAt: now,
       ...fields,
     };
-  }
-
-  #setMessages(conversationId: string, change: (list: Message[]) => Message[]): void {
-    this.#messages.set(conversationId, change(this.#messages.get(conversationId) ?? []));
-  }
-
-  #write(message: Message): void {
-    // A conversation deleted while its reply streamed must not be resurrected by a late write.
-    if (!this.#messages.has(message.conversationId)) return;
-    const previous = this.#writes.get(message.id) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#deps.store.putMessage(message))
-      .catch((error: unknown) => {
-        this.#deps.report(error);
-      });
-    this.#writes.set(message.id, next);
-    void next.then(() => {
-      if (this.#writes.get(message.id) === next) this.#writes.delete(message.id);
-    });
-  }
-
-  async #updateConversation(id: string, change: (c: Conversation) => Conversation): Promise<void> {
-    try {
-      await this.#deps.conversations.update(id, change);
-    } catch (error) {
-      this.#deps.report(error);
-    }
-  }
-
-  // ---- Several tabs (see sync.ts and stream-locks.ts) ----
-
-  /** Replies whose stream in another tab this page waits to end (see #checkStreaming). */
-  readonly #awaitingEnd = new Set<string>();
-
-  /**
-   * Reads a loaded conversation's messages again: another tab changed them. Skipped while this
-   * page streams or prepares a reply there (its own records are the newer ones then); a message
-   * this page is still writing keeps its in-memory version.
-   */
-  async reload(conversationId: string): Promise<void> {
-    if (!this.#messages.has(conversationId) || this.isStreaming(conversationId)) return;
-    const loaded = await this.#deps.store.listMessages(conversationId);
-    const { messages, orphans } = await this.#checkStreaming(conversationId, loaded);
-    if (!this.#messages.has(conversationId) || this.isStreaming(conversationId)) return;
-    const writing = new Map(
-      this.messages(conversationId)
-        .filter((m) => this.#writes.has(m.id))
-        .map((m) => [m.id, m]),
-    );
-    const merged = messages.map((m) => writing.get(m.id) ?? m);
-    const loadedIds = new Set(messages.map((m) => m.id));
-    this.#messages.set(conversationId, [
-      ...merged,
-      ...[...writing.values()].filter((m) => !loadedIds.has(m.id)),
-    ]);
-    for (const orphan of orphans) this.#write(orphan);
-  }
-
-  /**
-   * Sorts the replies stored as `streaming`: one another tab is still streaming stays so (and the
-   * conversation is read again when that stream ends, even if that tab crashes); any other was
-   * cut off by a closed or crashed page and becomes `interrupted` (the caller stores it).
-   */
-  async #checkStreaming(
-    conversationId: string,
-    loaded: Message[],
-  ): Promise<{ messages: Message[]; orphans: Message[] }> {
-    const streaming = loaded.filter((m) => m.status === 'streaming');
-    const isAlive = this.#deps.isStreamAlive ?? (() => Promise.resolve(false));
-    const alive = await Promise.all(streaming.map((m) => isAlive(m.id)));
-    const cutOff = new Set(streaming.filter((_, i) => alive[i] !== true).map((m) => m.id));
-    for (const m of streaming) {
-      if (cutOff.has(m.id) || this.#awaitingEnd.has(m.id) || !this.#deps.whenStreamEnds) continue;
-      this.#awaitingEnd.add(m.id);
-      void this.#deps
-        .whenStreamEnds(m.id)
-        .then(() => {
-          this.#awaitingEnd.delete(m.id);
-          return this.reload(conversationId);
-        })
-        .catch(this.#deps.report);
-    }
-    const orphans: Message[] = [];
-    const messages = loaded.map((m) => {
-      if (!cutOff.has(m.id)) return m;
-      const fixed: Message = { ...m, status: 'interrupted' };
-      orphans.push(fixed);
-      return fixed;
-    });
-    return { messages, orphans };
-  }
-
-  /** Holds each reply's stream lock until `streaming` (the stream and its final write) is done. */
-  #holdStreamLocks(replies: readonly Message[], streaming: Promise<void>): void {
-    for (const reply of replies) this.#deps.holdStreamLock?.(reply.id, streaming);
   }
 }

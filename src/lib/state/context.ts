@@ -4,6 +4,7 @@ import type { BackupState } from './backup.svelte';
 import type { ChatState } from './chat.svelte';
 import type { ConversationsState } from './conversations.svelte';
 import type { DeleteAllState } from './delete-all.svelte';
+import type { ModelsState } from './models.svelte';
 import type { Drafts } from './drafts';
 import type { PresetsState } from './presets.svelte';
 import type { ProblemsState } from './problems.svelte';
@@ -14,6 +15,8 @@ export interface AppState {
   settings: SettingsState;
   conversations: ConversationsState;
   chat: ChatState;
+  /** What Parley knows of models: one source for the form, the preview and Send. */
+  models: ModelsState;
   problems: ProblemsState;
   presets: PresetsState;
   deleteAll: DeleteAllState;

@@ -26,11 +26,18 @@ export interface ConversationStore {
   updateConversation(
     id: string,
     change: (stored: Conversation | undefined) => Conversation | undefined,
+    messages?: MessageWrites,
   ): Promise<Conversation | undefined>;
   deleteConversation(
     id: string,
   ): Promise<{ conversation: Conversation; messages: Message[] } | undefined>;
   restoreConversation(conversation: Conversation, messages: Message[]): Promise<void>;
+}
+
+/** Messages stored in the same transaction as a conversation change (see ConversationsState.save). */
+export interface MessageWrites {
+  put?: readonly Message[];
+  delete?: readonly string[];
 }
 
 /** What a new chat starts from. */
@@ -174,21 +181,33 @@ export class ConversationsState {
    * two changes racing, in this tab (a preset applied while a reply finishes) or in two tabs,
    * both land and neither stores a stale copy of the other's fields.
    */
-  async save(conversation: Conversation): Promise<void> {
+  async save(conversation: Conversation, messages?: MessageWrites): Promise<void> {
     const before = this.get(conversation.id);
     const undo = this.adopt(conversation);
     try {
-      await this.#write(conversation.id, before ? diffConversation(before, conversation) : null);
+      await this.#write(
+        conversation.id,
+        before ? diffConversation(before, conversation) : null,
+        messages,
+      );
     } catch (error) {
       undo();
       throw error;
     }
   }
 
-  /** Changes the newest state of a conversation, not a copy someone held on to. */
-  async update(id: string, change: (conversation: Conversation) => Conversation): Promise<void> {
+  /**
+   * Changes the newest state of a conversation, not a copy someone held on to. `messages` are
+   * stored in the same transaction (a message sent, edited or deleted, and the branch it leaves
+   * shown), so the conversation record has one writer: this class.
+   */
+  async update(
+    id: string,
+    change: (conversation: Conversation) => Conversation,
+    messages?: MessageWrites,
+  ): Promise<void> {
     const current = this.get(id);
-    if (current) await this.save(change(current));
+    if (current) await this.save(change(current), messages);
   }
 
   /** A saved conversation or the draft, as it is now. */
@@ -202,15 +221,23 @@ export class ConversationsState {
    * it is shown when its turn comes). Nothing is written for a conversation this tab no longer
    * has (deleted here while the write waited), nor for one deleted in another tab.
    */
-  #write(id: string, patch: ReturnType<typeof diffConversation> | null): Promise<void> {
+  #write(
+    id: string,
+    patch: ReturnType<typeof diffConversation> | null,
+    messages?: MessageWrites,
+  ): Promise<void> {
     return this.#enqueue(id, async () => {
       const wasStored = this.#base.has(id);
-      const written = await this.#store.updateConversation(id, (stored) => {
-        const shown = this.get(id);
-        if (!shown) return undefined;
-        if (stored) return applyPatch(stored, patch ?? EMPTY_PATCH);
-        return wasStored ? undefined : shown;
-      });
+      const written = await this.#store.updateConversation(
+        id,
+        (stored) => {
+          const shown = this.get(id);
+          if (!shown) return undefined;
+          if (stored) return applyPatch(stored, patch ?? EMPTY_PATCH);
+          return wasStored ? undefined : shown;
+        },
+        messages,
+      );
       if (written) this.#absorb(written);
       else if (wasStored) this.#dropDeleted(id);
     });

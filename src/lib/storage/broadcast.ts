@@ -18,6 +18,7 @@ import type {
   ImportSnapshot,
   ImportSummary,
   ImportUndo,
+  MessageWrites,
   ParleyStore,
 } from './store';
 import type { ExportFile, ImportData } from './transfer';
@@ -118,9 +119,19 @@ class BroadcastingStore implements ParleyStore {
     ]);
   }
 
-  updateConversation(id: string, change: ConversationChange): Promise<Conversation | undefined> {
-    return this.#after(this.#store.updateConversation(id, change), (written) =>
-      written ? [{ type: 'conversation', id }] : [],
+  updateConversation(
+    id: string,
+    change: ConversationChange,
+    messages?: MessageWrites,
+  ): Promise<Conversation | undefined> {
+    const touchesMessages = (messages?.put?.length ?? 0) + (messages?.delete?.length ?? 0) > 0;
+    return this.#after(this.#store.updateConversation(id, change, messages), (written) =>
+      written
+        ? [
+            { type: 'conversation', id },
+            ...(touchesMessages ? [{ type: 'messages' as const, conversationId: id }] : []),
+          ]
+        : [],
     );
   }
 

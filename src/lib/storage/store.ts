@@ -38,6 +38,15 @@ import { createUsageRepository, type UsageRepository } from './usage';
  */
 export type ConversationChange = (stored: Conversation | undefined) => Conversation | undefined;
 
+/**
+ * Messages written together with a conversation change, in the same transaction, and only if
+ * that change writes (a conversation deleted meanwhile gets no messages back).
+ */
+export interface MessageWrites {
+  put?: readonly Message[];
+  delete?: readonly string[];
+}
+
 /** How many records of one kind an import added, replaced, and left alone. */
 export interface ImportCounts {
   added: number;
@@ -63,7 +72,11 @@ export interface ParleyStore {
    * change made meanwhile by another tab is built upon instead of overwritten. Resolves with what
    * was written (`undefined`: nothing was).
    */
-  updateConversation(id: string, change: ConversationChange): Promise<Conversation | undefined>;
+  updateConversation(
+    id: string,
+    change: ConversationChange,
+    messages?: MessageWrites,
+  ): Promise<Conversation | undefined>;
   /**
    * Deletes the conversation, all its messages and its draft in ONE transaction. Returns what was deleted
    * so the caller can offer undo, or `undefined` (and deletes nothing) if there is no such
@@ -148,6 +161,8 @@ export interface ImportSnapshot {
   /** Stored messages under an id the file holds, whichever conversation they belong to. */
   messages: ReadonlyMap<string, Message>;
   tombstones: ReadonlyMap<string, Tombstone>;
+  /** Every preset of the person's (they are few). */
+  presets: ReadonlyMap<string, Preset>;
 }
 
 /** What a plan writes (whole records, put as they are) and what it reports. */
@@ -155,6 +170,7 @@ export interface ImportPlanned<T> {
   conversations: readonly Conversation[];
   messages: readonly Message[];
   presets: readonly Preset[];
+  tombstones: readonly Tombstone[];
   result: T;
 }
 
@@ -163,6 +179,7 @@ export interface ImportUndo {
   conversations: { id: string; before: StoredConversation | undefined }[];
   messages: { id: string; before: StoredMessage | undefined }[];
   presets: { id: string; before: unknown }[];
+  tombstones: { id: string; before: unknown }[];
 }
 
 export interface OpenStoreOptions {
@@ -257,8 +274,12 @@ class IdbStore implements ParleyStore {
     });
   }
 
-  updateConversation(id: string, change: ConversationChange): Promise<Conversation | undefined> {
-    return this.#transact([CONVERSATIONS], async (tx) => {
+  updateConversation(
+    id: string,
+    change: ConversationChange,
+    messages?: MessageWrites,
+  ): Promise<Conversation | undefined> {
+    return this.#transact([CONVERSATIONS, MESSAGES], async (tx) => {
       const store = tx.objectStore(CONVERSATIONS);
       const stored = await store.get(id);
       const next = change(stored && normalizeConversation(stored));
@@ -266,6 +287,13 @@ class IdbStore implements ParleyStore {
       // The key is the id asked for, whatever `change` returned: it may not move a record.
       const written = toPlain({ ...next, id });
       issue(store.put(written));
+      const messageStore = tx.objectStore(MESSAGES);
+      // Only this conversation's messages: a write may not move a message out of another one.
+      putAll(
+        messageStore,
+        (messages?.put ?? []).filter((m) => m.conversationId === id),
+      );
+      for (const messageId of messages?.delete ?? []) issue(messageStore.delete(messageId));
       return written;
     });
   }
@@ -448,11 +476,15 @@ class IdbStore implements ParleyStore {
       const messagesStore = tx.objectStore(MESSAGES);
       const byConversation = messagesStore.index(MESSAGES_BY_CONVERSATION);
       // One key scan instead of a get per imported message: most ids of a big file are new.
-      const [storedConversations, storedTombstones, messageKeys] = await Promise.all([
-        Promise.all(request.conversationIds.map((id) => conversationsStore.get(id))),
-        Promise.all(request.conversationIds.map((id) => tx.objectStore(TOMBSTONES).get(id))),
-        messagesStore.getAllKeys(),
-      ]);
+      const [storedConversations, storedTombstones, messageKeys, storedPresets] = await Promise.all(
+        [
+          Promise.all(request.conversationIds.map((id) => conversationsStore.get(id))),
+          Promise.all(request.conversationIds.map((id) => tx.objectStore(TOMBSTONES).get(id))),
+          messagesStore.getAllKeys(),
+          tx.objectStore(PRESETS).getAll(),
+        ],
+      );
+      const presets = new Map(storedPresets.map((stored) => [stored.id, normalizePreset(stored)]));
       const conversations = new Map<string, Conversation>();
       const tombstones = new Map<string, Tombstone>();
       storedConversations.forEach((stored) => {
@@ -480,15 +512,24 @@ class IdbStore implements ParleyStore {
       const found = await Promise.all(elsewhere.map((id) => messagesStore.get(id)));
       for (const stored of found) if (stored) messages.set(stored.id, normalizeMessage(stored));
 
-      const planned = plan({ conversations, messagesByConversation, messages, tombstones });
-      const undo: ImportUndo = { conversations: [], messages: [], presets: [] };
+      const planned = plan({
+        conversations,
+        messagesByConversation,
+        messages,
+        tombstones,
+        presets,
+      });
+      const undo: ImportUndo = { conversations: [], messages: [], presets: [], tombstones: [] };
       if (!write) return { result: planned.result, undo };
       const presetsStore = tx.objectStore(PRESETS);
-      const [conversationsBefore, messagesBefore, presetsBefore] = await Promise.all([
-        Promise.all(planned.conversations.map((c) => conversationsStore.get(c.id))),
-        Promise.all(planned.messages.map((m) => messagesStore.get(m.id))),
-        Promise.all(planned.presets.map((p) => presetsStore.get(p.id))),
-      ]);
+      const tombstonesStore = tx.objectStore(TOMBSTONES);
+      const [conversationsBefore, messagesBefore, presetsBefore, tombstonesBefore] =
+        await Promise.all([
+          Promise.all(planned.conversations.map((c) => conversationsStore.get(c.id))),
+          Promise.all(planned.messages.map((m) => messagesStore.get(m.id))),
+          Promise.all(planned.presets.map((p) => presetsStore.get(p.id))),
+          Promise.all(planned.tombstones.map((t) => tombstonesStore.get(t.id))),
+        ]);
       planned.conversations.forEach((conversation, index) => {
         undo.conversations.push({ id: conversation.id, before: conversationsBefore[index] });
         issue(conversationsStore.put(toPlain(conversation)));
@@ -501,15 +542,23 @@ class IdbStore implements ParleyStore {
         undo.presets.push({ id: preset.id, before: presetsBefore[index] });
         issue(presetsStore.put(toPlain(preset)));
       });
+      planned.tombstones.forEach((tombstone, index) => {
+        undo.tombstones.push({ id: tombstone.id, before: tombstonesBefore[index] });
+        issue(tombstonesStore.put(toPlain(tombstone)));
+      });
       return { result: planned.result, undo };
     });
   }
 
   undoImport(undo: ImportUndo): Promise<void> {
-    return this.#write([CONVERSATIONS, MESSAGES, PRESETS], (tx) => {
+    return this.#write([CONVERSATIONS, MESSAGES, PRESETS, TOMBSTONES], (tx) => {
       const conversations = tx.objectStore(CONVERSATIONS);
       const messages = tx.objectStore(MESSAGES);
       const presets = tx.objectStore(PRESETS);
+      const tombstones = tx.objectStore(TOMBSTONES);
+      for (const { id, before } of [...undo.tombstones].reverse()) {
+        issue(before ? tombstones.put(before as never) : tombstones.delete(id));
+      }
       // Reversed, so a record written twice ends as it was before the first write.
       for (const { id, before } of [...undo.conversations].reverse()) {
         issue(before ? conversations.put(before) : conversations.delete(id));

@@ -45,11 +45,16 @@ export class FakeDb implements MessageStore, ConversationStore {
     (
       id: string,
       change: (stored: Conversation | undefined) => Conversation | undefined,
+      messages?: { put?: readonly Message[]; delete?: readonly string[] },
     ): Promise<Conversation | undefined> => {
       const next = change(structuredClone(this.conversations.get(id)));
       if (next === undefined) return Promise.resolve(undefined);
       const written = structuredClone({ ...next, id });
       this.conversations.set(id, written);
+      for (const message of messages?.put ?? []) {
+        if (message.conversationId === id) this.messages.set(message.id, structuredClone(message));
+      }
+      for (const messageId of messages?.delete ?? []) this.messages.delete(messageId);
       return Promise.resolve(structuredClone(written));
     },
   );
