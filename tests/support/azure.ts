@@ -91,6 +91,31 @@ export function azureAuthError(
   });
 }
 
+/**
+ * A dated version from before Azure knew `stream_options` (it arrived with 2024-09-01-preview):
+ * such versions reject a body that carries it, in the words Azure used then.
+ */
+export const AZURE_API_VERSION_WITHOUT_STREAM_OPTIONS = '2024-06-01';
+const FIRST_VERSION_WITH_STREAM_OPTIONS = '2024-09-01';
+
+export function streamOptionsError(version: string, body: unknown): ErrorReply | undefined {
+  const hasStreamOptions = typeof body === 'object' && body !== null && 'stream_options' in body;
+  if (!hasStreamOptions || version.slice(0, 10) >= FIRST_VERSION_WITH_STREAM_OPTIONS) {
+    return undefined;
+  }
+  return {
+    kind: 'error',
+    status: 400,
+    error: {
+      message:
+        'Unrecognized request argument supplied: stream_options. Please contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 for further questions.',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    },
+  };
+}
+
 export function deploymentNotFoundError(): ErrorReply {
   return azureError(404, {
     code: 'DeploymentNotFound',

@@ -7,6 +7,8 @@
  * "hi scenario:rate-limit"; the token is stripped from any echoed text.
  */
 
+import { REPLAY_NAMES, type ReplayName } from './providers';
+
 export const SCENARIO_NAMES = [
   'plain',
   'long-markdown',
@@ -26,6 +28,8 @@ export const SCENARIO_NAMES = [
   'error-in-stream',
   'quirky',
   'no-usage',
+  // Replays of particular providers' bytes (providers.ts).
+  ...REPLAY_NAMES,
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -246,7 +250,17 @@ export interface StreamPlan {
   layout: 'standard' | 'quirky';
 }
 
-export type ScenarioPlan = StreamPlan | ErrorReply;
+/** A provider's own bytes, built by providers.ts from the completion being answered. */
+export interface ReplayPlan {
+  kind: 'replay';
+  name: ReplayName;
+}
+
+export type ScenarioPlan = StreamPlan | ErrorReply | ReplayPlan;
+
+function isReplayName(name: string): name is ReplayName {
+  return (REPLAY_NAMES as readonly string[]).includes(name);
+}
 
 export interface ScenarioContext {
   /** The last user message's text, scenario tokens stripped. */
@@ -284,6 +298,7 @@ function endingWith(text: string, ending: StreamEnding): StreamPlan {
 
 /** What a scenario answers to a chat request. */
 export function scenarioPlan(name: ScenarioName, context: ScenarioContext): ScenarioPlan {
+  if (isReplayName(name)) return { kind: 'replay', name };
   const plain = plainReply(context.userText);
   switch (name) {
     case 'plain':

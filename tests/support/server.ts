@@ -24,8 +24,10 @@ import {
   isAzureChatPath,
   isAzurePath,
   resourceNotFoundError,
+  streamOptionsError,
 } from './azure';
 import { parseChatRequest, type ChatRequest } from './chat-request';
+import { replay } from './providers';
 import { completionBody, streamScript, type StreamScript } from './reply';
 import {
   customStreamPlan,
@@ -39,6 +41,7 @@ import {
   stripScenarioTokens,
   type CustomStream,
   type ErrorReply,
+  type ReplayPlan,
   type ScenarioName,
   type ScenarioPlan,
   type StreamPlan,
@@ -52,7 +55,11 @@ import {
 } from './wire';
 
 export type { CustomStream, ScenarioName } from './scenarios';
-export { AZURE_API_VERSION, DEFAULT_DEPLOYMENTS } from './azure';
+export {
+  AZURE_API_VERSION,
+  AZURE_API_VERSION_WITHOUT_STREAM_OPTIONS,
+  DEFAULT_DEPLOYMENTS,
+} from './azure';
 
 export const TEST_API_KEY = 'sk-test-parley-0123456789';
 
@@ -349,6 +356,11 @@ class ParleyTestServer implements TestServer {
       this.#sendError(res, deploymentNotFoundError());
       return;
     }
+    const unknownParameter = body.ok ? streamOptionsError(version ?? '', body.value) : undefined;
+    if (unknownParameter) {
+      this.#sendError(res, unknownParameter);
+      return;
+    }
     this.#chat(req, res, body, { key: key ?? '', deploymentModel });
   }
 
@@ -379,6 +391,10 @@ class ParleyTestServer implements TestServer {
       return;
     }
     const meta = this.#meta(request.model);
+    if (plan.kind === 'replay') {
+      this.#replay(res, plan, request, meta, route.key);
+      return;
+    }
     const delayMs = plan.chunkDelayMs ?? this.#settings.chunkDelayMs;
     this.#openChatResponses += 1;
     res.once('close', () => {
@@ -388,6 +404,34 @@ class ParleyTestServer implements TestServer {
       playStream(res, streamScript(plan, request, meta), delayMs);
     } else {
       sendCompletionLater(res, plan, request, meta, delayMs);
+    }
+  }
+
+  /** A provider's own bytes (providers.ts), whether or not the request asked for a stream. */
+  #replay(
+    res: ServerResponse,
+    plan: ReplayPlan,
+    request: ChatRequest,
+    meta: CompletionMeta,
+    apiKey: string,
+  ): void {
+    const answer = replay(plan.name, {
+      meta,
+      userText: stripScenarioTokens(request.lastUserText),
+      apiKey,
+      origin: this.#origin,
+    });
+    if (answer.kind === 'redirect') {
+      res.writeHead(answer.status, { location: answer.location, 'content-type': 'text/plain' });
+      res.end(`Redirecting to ${answer.location}`);
+    } else if (answer.kind === 'json') {
+      sendJson(res, answer.status, answer.body);
+    } else {
+      this.#openChatResponses += 1;
+      res.once('close', () => {
+        this.#openChatResponses -= 1;
+      });
+      playStream(res, { frames: answer.frames, close: 'end' }, this.#settings.chunkDelayMs);
     }
   }
 

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AZURE_API_VERSION,
+  AZURE_API_VERSION_WITHOUT_STREAM_OPTIONS,
   DEFAULT_MODELS,
   startTestServer,
   TEST_API_KEY,
@@ -12,11 +13,23 @@ import {
   type TestServer,
 } from '../../../tests/support/server';
 import { LONG_MARKDOWN, plainReply } from '../../../tests/support/scenarios';
+import {
+  ANSWER_TEXT,
+  BAD_REQUEST_IN_STREAM_MESSAGE,
+  echoKeyMessage,
+  OVERLOADED_MESSAGE,
+  REASONING_TEXT,
+  REFUSAL_TEXT,
+  TOKEN_LIMIT_MESSAGE,
+  UNKNOWN_FINISH_REASON,
+} from '../../../tests/support/providers';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
 import { DEFAULT_PARAMS } from '../domain/defaults';
 import type { ApiErrorKind, ChatParams, Message } from '../domain/types';
 import { createChatApi, type ApiConfig, type ChatApi } from './client';
-import { ApiError } from './errors';
+import { ApiError, REDIRECT_CODE } from './errors';
+import { isRetryable } from './retry';
+import type { DeltaPart } from './stream';
 import { CHAT_INFO } from '../models/testing/infos';
 
 const MODEL = 'gpt-4o-mini';
@@ -473,5 +486,197 @@ describe('Azure OpenAI (the AzureOpenAI client)', () => {
   it('refuses to build without an API version, as a bad_request ApiError', async () => {
     const error = await rejection(azure(TEST_API_KEY, { azureApiVersion: null }));
     expect(error.kind).toBe('bad_request');
+  });
+});
+
+describe('what providers stream besides the answer (issue 8)', () => {
+  /** Streams under `scenario`, collecting each part's text as onDelta delivered it. */
+  async function parts(scenario: ScenarioName, chat?: ChatApi) {
+    server.use(scenario);
+    const seen: Record<DeltaPart, string> = { content: '', reasoning: '', refusal: '' };
+    const result = (chat ?? (await api())).streamChat(
+      body('Hello'),
+      (_index, text, part) => {
+        seen[part] += text;
+      },
+      new AbortController().signal,
+    );
+    return { result, seen };
+  }
+
+  it('an OpenAI refusal is the reply text, marked as refusal, and delivered as part refusal', async () => {
+    const { result, seen } = await parts('refusal');
+    const reply = await result;
+    expect(reply.choices).toEqual([
+      { index: 0, content: REFUSAL_TEXT, refusal: REFUSAL_TEXT, finishReason: 'stop' },
+    ]);
+    expect(seen).toEqual({ content: '', reasoning: '', refusal: REFUSAL_TEXT });
+  });
+
+  it.each<ScenarioName>(['reasoning-deepseek', 'reasoning-groq', 'content-parts'])(
+    '%s: reasoning arrives apart from the answer, never in it',
+    async (scenario) => {
+      const { result, seen } = await parts(scenario);
+      const reply = await result;
+      expect(reply.choices).toEqual([
+        { index: 0, content: ANSWER_TEXT, reasoning: REASONING_TEXT, finishReason: 'stop' },
+      ]);
+      expect(seen).toEqual({ content: ANSWER_TEXT, reasoning: REASONING_TEXT, refusal: '' });
+    },
+  );
+
+  it('OpenRouter’s reasoning and reasoning_details with the same text count once', async () => {
+    const { result, seen } = await parts('reasoning-openrouter');
+    const reply = await result;
+    expect(reply.choices[0]?.reasoning).toBe(REASONING_TEXT);
+    expect(reply.choices[0]?.content).toBe(ANSWER_TEXT);
+    expect(seen.reasoning).toBe(REASONING_TEXT);
+    // The encrypted entry is opaque: nothing of it is shown.
+    expect(seen.reasoning).not.toContain('encrypted');
+    expect(reply.usage).toEqual({
+      promptTokens: 12,
+      completionTokens: 30,
+      totalTokens: 42,
+      reasoningTokens: 18,
+      cachedTokens: 4,
+    });
+  });
+
+  it('reads reasoning tokens from completion_tokens_details', async () => {
+    const reply = await (await parts('reasoning-groq')).result;
+    expect(reply.usage?.reasoningTokens).toBe(22);
+    expect(reply.usage).not.toHaveProperty('cachedTokens');
+  });
+
+  it('a server that ignores stream:true: its chat.completion is read, reasoning included', async () => {
+    const { result, seen } = await parts('not-streamed');
+    const reply = await result;
+    expect(reply.choices).toEqual([
+      { index: 0, content: ANSWER_TEXT, reasoning: REASONING_TEXT, finishReason: 'stop' },
+    ]);
+    expect(seen).toEqual({ content: ANSWER_TEXT, reasoning: REASONING_TEXT, refusal: '' });
+    expect(reply.usage?.reasoningTokens).toBe(18);
+  });
+
+  it('a tool_calls finish resolves with no text and says why it ended', async () => {
+    const reply = await (await parts('tool-calls')).result;
+    expect(reply.choices).toEqual([{ index: 0, content: '', finishReason: 'tool_calls' }]);
+  });
+
+  it('a finish reason of the provider’s own is kept as sent', async () => {
+    const reply = await (await parts('unknown-finish')).result;
+    expect(reply.choices[0]?.finishReason).toBe(UNKNOWN_FINISH_REASON);
+  });
+});
+
+describe('errors inside a 200 stream (issue 8)', () => {
+  it.each<[ScenarioName, ApiErrorKind, string]>([
+    ['error-event', 'bad_request', TOKEN_LIMIT_MESSAGE],
+    ['error-chunk-bad-request', 'bad_request', BAD_REQUEST_IN_STREAM_MESSAGE],
+  ])('%s is final: kind %s, not retried, after the text so far', async (scenario, kind, text) => {
+    const { result, deltas } = await stream(scenario);
+    const error = await rejection(result);
+    expect(error.kind).toBe(kind);
+    expect(error.message).toBe(text);
+    expect(isRetryable(error.kind)).toBe(false);
+    expect(deltas.join('')).toBe('Hello! How can ');
+  });
+
+  it('an overloaded provider mid-stream is retryable, as before', async () => {
+    const error = await rejection((await stream('error-chunk-overloaded')).result);
+    expect(error.kind).toBe('server');
+    expect(error.message).toBe(OVERLOADED_MESSAGE);
+    expect(isRetryable(error.kind)).toBe(true);
+  });
+});
+
+describe('the key goes only where the person meant (issue 8)', () => {
+  it('a redirect to another origin is refused, never followed, and is final', async () => {
+    const before = server.requests.length;
+    const error = await rejection((await stream('redirect')).result);
+    expect(error.kind).toBe('bad_request');
+    expect(error.code).toBe(REDIRECT_CODE);
+    expect(error.toMessageError()).toEqual({ kind: 'bad_request', code: REDIRECT_CODE });
+    expect(isRetryable(error.kind)).toBe(false);
+    // Only the one request reached the server: the redirect target (same server, host
+    // `localhost`) was never asked.
+    const after = server.requests.slice(before);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.headers.host).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('a provider error echoing the key is masked before anything can show or store it', async () => {
+    const error = await rejection((await stream('echo-key')).result);
+    expect(error.kind).toBe('permission');
+    expect(error.message).not.toContain(TEST_API_KEY);
+    expect(error.message).toBe(echoKeyMessage('sk-***'));
+    expect(JSON.stringify(error.toMessageError())).not.toContain(TEST_API_KEY);
+  });
+
+  it('the configured key is masked whatever its shape (Azure keys are hex)', async () => {
+    const hexKey = '0123456789abcdef0123456789abcdef';
+    server.setOptions({ apiKey: hexKey });
+    try {
+      server.use('echo-key');
+      const chat = await createChatApi({ apiKey: hexKey, baseUrl: server.url });
+      const error = await rejection(
+        chat.streamChat(body('x'), () => undefined, new AbortController().signal),
+      );
+      expect(error.message).not.toContain(hexKey);
+      expect(error.message).toContain('012***');
+    } finally {
+      server.setOptions({ apiKey: TEST_API_KEY });
+    }
+  });
+});
+
+describe('Azure API versions that reject stream_options (issue 8)', () => {
+  it('sends once more without it, and leaves it out for that endpoint from then on', async () => {
+    const chat = await createChatApi({
+      apiKey: TEST_API_KEY,
+      baseUrl: server.origin,
+      provider: 'azure',
+      azureApiVersion: AZURE_API_VERSION_WITHOUT_STREAM_OPTIONS,
+    });
+    const before = server.chatRequests().length;
+    const reply = await chat.streamChat(
+      body('Hello Azure', 'parley-chat'),
+      () => undefined,
+      new AbortController().signal,
+    );
+    expect(reply.choices[0]?.content).toBe(plainReply('Hello Azure'));
+    const sent = server.chatRequests().slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toHaveProperty('stream_options');
+    expect(sent[1]).not.toHaveProperty('stream_options');
+    // A new client for the same endpoint and version (Settings saved again) remembers it.
+    const again = await createChatApi({
+      apiKey: TEST_API_KEY,
+      baseUrl: `${server.origin}/`,
+      provider: 'azure',
+      azureApiVersion: AZURE_API_VERSION_WITHOUT_STREAM_OPTIONS,
+    });
+    await again.streamChat(
+      body('Again', 'parley-chat'),
+      () => undefined,
+      new AbortController().signal,
+    );
+    const later = server.chatRequests().slice(before + 2);
+    expect(later).toHaveLength(1);
+    expect(later[0]).not.toHaveProperty('stream_options');
+  });
+
+  it('a version that takes stream_options keeps it', async () => {
+    const chat = await createChatApi({
+      apiKey: TEST_API_KEY,
+      baseUrl: server.origin,
+      provider: 'azure',
+      azureApiVersion: AZURE_API_VERSION,
+    });
+    const before = server.chatRequests().length;
+    await chat.streamChat(body('Hi', 'parley-chat'), () => undefined, new AbortController().signal);
+    const sent = server.chatRequests().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toHaveProperty('stream_options');
   });
 });
