@@ -11,7 +11,17 @@ import {
   RateLimitError,
 } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, retryAfterSeconds, toApiError } from './errors';
+import type { ApiErrorKind } from '../domain/types';
+import {
+  ApiError,
+  maskSecrets,
+  REDIRECT_CODE,
+  RedirectRefusedError,
+  retryAfterSeconds,
+  toApiError,
+} from './errors';
+import { isRetryable } from './retry';
+import { StreamErrorPayload } from './stream';
 
 interface WireError {
   message: string;
@@ -321,5 +331,120 @@ describe('retryAfterSeconds', () => {
     expect(retryAfterSeconds(undefined)).toBeUndefined();
     expect(retryAfterSeconds({ 'retry-after': 'soon' })).toBeUndefined();
     expect(retryAfterSeconds({ 'retry-after-ms': 'x' })).toBeUndefined();
+  });
+});
+
+describe('errors inside a 200 stream', () => {
+  /** What the SDK throws for `{"error": ...}` in a stream (chunk or `event: error`): no status. */
+  function inStream(error: Record<string, unknown>) {
+    return new APIError(undefined, error, undefined, headers());
+  }
+
+  it.each<[string, Record<string, unknown>, ApiErrorKind]>([
+    ['OpenRouter code 400', { code: 400, message: 'Invalid tool call' }, 'bad_request'],
+    [
+      'vLLM code 400',
+      { object: 'error', type: 'BadRequestError', message: 'x', code: 400 },
+      'bad_request',
+    ],
+    ['a code as a string', { code: '422', message: 'x' }, 'bad_request'],
+    [
+      'invalid_request_error',
+      { type: 'invalid_request_error', message: 'x', code: null },
+      'bad_request',
+    ],
+    [
+      'Groq tool_use_failed',
+      { code: 'tool_use_failed', message: 'Failed to call a function' },
+      'bad_request',
+    ],
+    ['"Token limit reached" and nothing else', { message: 'Token limit reached' }, 'bad_request'],
+    [
+      'context_length_exceeded',
+      { code: 'context_length_exceeded', message: 'x' },
+      'context_length',
+    ],
+    ['OpenRouter 402', { code: 402, message: 'Insufficient credits' }, 'quota'],
+    ['OpenRouter code 429', { code: 429, message: 'Rate limited' }, 'rate_limit'],
+    ['rate_limit_error', { type: 'rate_limit_error', message: 'x' }, 'rate_limit'],
+    ['overloaded_error', { type: 'overloaded_error', message: 'Overloaded' }, 'server'],
+    ['OpenRouter code 502', { code: 502, message: 'Provider returned error' }, 'server'],
+    ['server_error', { type: 'server_error', message: 'The server had an error' }, 'server'],
+    [
+      'OpenRouter string code',
+      { code: 'server_error', message: 'Provider disconnected' },
+      'server',
+    ],
+  ])('%s: kind %s', (_name, error, kind) => {
+    const mapped = toApiError(inStream(error), true);
+    expect(mapped.kind).toBe(kind);
+    expect(mapped.status).toBeUndefined();
+  });
+
+  it('only rate limits, overload and 5xx-class are retried', () => {
+    const final = toApiError(inStream({ code: 400, message: 'Token limit reached' }));
+    const passing = toApiError(inStream({ type: 'overloaded_error', message: 'Overloaded' }));
+    expect(isRetryable(final.kind)).toBe(false);
+    expect(isRetryable(passing.kind)).toBe(true);
+  });
+
+  it('a bare vLLM error chunk is read from its own fields', () => {
+    const mapped = toApiError(
+      new StreamErrorPayload({
+        object: 'error',
+        message: 'too long',
+        type: 'BadRequestError',
+        code: 400,
+      }),
+    );
+    expect(mapped.kind).toBe('bad_request');
+    expect(mapped.message).toBe('too long');
+  });
+});
+
+describe('secrets in provider words', () => {
+  it('masks sk- keys of every shape and long Bearer tokens', () => {
+    expect(maskSecrets('key sk-proj-AbCdEf0123456789_xyz was revoked')).toBe(
+      'key sk-pro*** was revoked',
+    );
+    expect(maskSecrets('sk-or-v1-0123456789abcdef0123456789abcdef')).toBe('sk-or-***');
+    expect(maskSecrets('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc')).toBe(
+      'Authorization: Bearer ***',
+    );
+    // What OpenAI itself sends is already masked and stays readable.
+    expect(maskSecrets(INVALID_KEY.message)).toBe(INVALID_KEY.message);
+    expect(maskSecrets('Use Authorization: Bearer YOUR_KEY')).toBe(
+      'Use Authorization: Bearer YOUR_KEY',
+    );
+  });
+
+  it('masks the configured key whatever its shape', () => {
+    const key = '0123456789abcdef0123456789abcdef';
+    expect(maskSecrets(`bad key ${key}!`, [key])).toBe('bad key 012***!');
+  });
+
+  it('toApiError masks the detail it makes, so it is never shown, stored or exported', () => {
+    const key = 'sk-live-0123456789abcdefghij';
+    const error = toApiError(
+      httpError(401, { ...INVALID_KEY, message: `Incorrect API key provided: ${key}.` }),
+      false,
+      [key],
+    );
+    expect(error.message).not.toContain(key);
+    expect(JSON.stringify(error.toMessageError())).not.toContain(key);
+  });
+
+  it('an ApiError made directly is masked too', () => {
+    expect(new ApiError('server', 'echo sk-abcdefghijklmnop').message).toBe('echo sk-abc***');
+  });
+});
+
+describe('redirects', () => {
+  it('a refused redirect, wrapped by the SDK, is final with code redirect', () => {
+    const thrown = new APIConnectionError({ cause: new RedirectRefusedError() });
+    const error = toApiError(thrown);
+    expect(error.kind).toBe('bad_request');
+    expect(error.code).toBe(REDIRECT_CODE);
+    expect(error.toMessageError()).toEqual({ kind: 'bad_request', code: REDIRECT_CODE });
   });
 });

@@ -1,6 +1,6 @@
 /** The accumulator against chunks as real servers send them (OpenAI, Azure, OpenRouter, …). */
 import { describe, expect, it, vi } from 'vitest';
-import { ChatStreamAccumulator } from './stream';
+import { ChatStreamAccumulator, StreamErrorPayload } from './stream';
 
 const MODEL = 'gpt-4o-mini-2024-07-18';
 
@@ -291,5 +291,147 @@ describe('ChatStreamAccumulator', () => {
       chunk([content('b')]),
     ]);
     expect(accumulator.result().choices).toEqual([{ index: 0, content: 'ab', finishReason: null }]);
+  });
+});
+
+describe('what a reply carries besides its answer', () => {
+  function delta(fields: Record<string, unknown>, finishReason: string | null = null) {
+    return chunk([{ index: 0, delta: fields, logprobs: null, finish_reason: finishReason }]);
+  }
+
+  function fold(chunks: unknown[]) {
+    const accumulator = new ChatStreamAccumulator();
+    const onDelta = vi.fn();
+    for (const item of chunks) accumulator.push(item, onDelta);
+    return { result: accumulator.result(), calls: onDelta.mock.calls, accumulator };
+  }
+
+  it('a refusal is delivered as part refusal and kept as the choice’s text and refusal', () => {
+    const { result, calls } = fold([
+      delta({ role: 'assistant', content: null, refusal: '' }),
+      delta({ refusal: 'I can’t ' }),
+      delta({ refusal: 'help.' }),
+      FINISH_CHUNK,
+    ]);
+    expect(calls).toEqual([
+      [0, 'I can’t ', 'refusal'],
+      [0, 'help.', 'refusal'],
+    ]);
+    expect(result.choices).toEqual([
+      { index: 0, content: 'I can’t help.', refusal: 'I can’t help.', finishReason: 'stop' },
+    ]);
+  });
+
+  it.each([
+    ['reasoning_content (DeepSeek, Qwen)', { reasoning_content: 'Think.', content: null }],
+    ['reasoning (OpenRouter, Groq)', { reasoning: 'Think.' }],
+    [
+      'reasoning_details text (OpenRouter)',
+      { reasoning_details: [{ type: 'reasoning.text', text: 'Think.', index: 0 }] },
+    ],
+    [
+      'reasoning_details summary (OpenRouter, OpenAI models)',
+      { reasoning_details: [{ type: 'reasoning.summary', summary: 'Think.', index: 0 }] },
+    ],
+    [
+      'thinking content parts (Mistral)',
+      { content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'Think.' }] }] },
+    ],
+  ])('%s is reasoning, never content', (_name, fields) => {
+    const { result, calls } = fold([delta(fields), delta({ content: 'Answer.' }), FINISH_CHUNK]);
+    expect(calls).toEqual([
+      [0, 'Think.', 'reasoning'],
+      [0, 'Answer.', 'content'],
+    ]);
+    expect(result.choices[0]).toMatchObject({ content: 'Answer.', reasoning: 'Think.' });
+  });
+
+  it('reasoning and reasoning_details with the same text in one delta count once', () => {
+    const { result } = fold([
+      delta({
+        reasoning: 'Once.',
+        reasoning_details: [{ type: 'reasoning.text', text: 'Once.', index: 0 }],
+      }),
+      delta({
+        reasoning: null,
+        reasoning_details: [{ type: 'reasoning.encrypted', data: 'b3BhcXVl', index: 0 }],
+      }),
+      FINISH_CHUNK,
+    ]);
+    expect(result.choices[0]?.reasoning).toBe('Once.');
+  });
+
+  it('content as an array of text parts is the answer', () => {
+    const { result } = fold([
+      delta({
+        content: [
+          { type: 'text', text: 'Hello ' },
+          { type: 'text', text: 'there' },
+        ],
+      }),
+      FINISH_CHUNK,
+    ]);
+    expect(result.choices[0]?.content).toBe('Hello there');
+  });
+
+  it('reads reasoning and cached tokens; zeros are left out', () => {
+    const usage = (details: Record<string, unknown>) =>
+      fold([chunk([], { usage: { prompt_tokens: 10, completion_tokens: 5, ...details } })]).result
+        .usage;
+    expect(
+      usage({
+        completion_tokens_details: { reasoning_tokens: 3 },
+        prompt_tokens_details: { cached_tokens: 8 },
+      }),
+    ).toEqual({
+      promptTokens: 10,
+      completionTokens: 5,
+      totalTokens: 15,
+      reasoningTokens: 3,
+      cachedTokens: 8,
+    });
+    expect(
+      usage({
+        completion_tokens_details: { reasoning_tokens: 0 },
+        prompt_tokens_details: { cached_tokens: 0 },
+      }),
+    ).toEqual({ promptTokens: 10, completionTokens: 5, totalTokens: 15 });
+    expect(usage({ prompt_cache_hit_tokens: 6 })?.cachedTokens).toBe(6);
+  });
+
+  it('takes a whole chat.completion (a server that did not stream) like one delta', () => {
+    const { result, calls, accumulator } = fold([
+      {
+        id: 'chatcmpl-2',
+        object: 'chat.completion',
+        model: MODEL,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, refusal: 'No.' },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      },
+    ]);
+    expect(calls).toEqual([[0, 'No.', 'refusal']]);
+    expect(result.choices[0]).toMatchObject({ content: 'No.', refusal: 'No.' });
+    expect(accumulator.isFinished).toBe(true);
+  });
+
+  it('throws a bare error chunk (vLLM’s {"object":"error"}) instead of skipping it', () => {
+    const accumulator = new ChatStreamAccumulator();
+    expect(() =>
+      accumulator.push(
+        { object: 'error', message: 'max_tokens is too large', type: 'BadRequestError', code: 400 },
+        () => undefined,
+      ),
+    ).toThrow(StreamErrorPayload);
+  });
+
+  it('reasoning alone counts as content that arrived (a cut then is incomplete)', () => {
+    const { accumulator } = fold([delta({ reasoning_content: 'Hmm' })]);
+    expect(accumulator.hasContent).toBe(true);
   });
 });
