@@ -11,6 +11,7 @@ const owners = [
   { lib: 'marked', folder: 'src/lib/markdown' },
   { lib: 'dompurify', folder: 'src/lib/markdown' },
   { lib: 'gpt-tokenizer', folder: 'src/lib/models' },
+  { lib: 'minisearch', folder: 'src/lib/search' },
   { lib: '@pydantic/genai-prices', folder: 'src/lib/models' },
 ];
 
