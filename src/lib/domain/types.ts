@@ -159,6 +159,11 @@ export interface Conversation {
   currentLeafId: string | null;
   /** The preset last applied; the UI shows when the settings have drifted from it. */
   presetId: string | null;
+  /**
+   * Kept at the top of the sidebar. Only ever `true` when present: unpinning removes the field,
+   * so records from before pins existed and unpinned ones are alike.
+   */
+  isPinned?: true;
 }
 
 export type Locale = 'en' | 'zh-CN';

@@ -329,6 +329,19 @@ export class ConversationsState {
     };
   }
 
+  /**
+   * Pins a conversation to the top of the sidebar, or unpins it (the field goes, see types.ts).
+   * Its activity time stays as it was: pinning is not activity.
+   */
+  async setPinned(id: string, isPinned: boolean): Promise<void> {
+    await this.update(id, (conversation) => {
+      const next = { ...conversation };
+      if (isPinned) next.isPinned = true;
+      else delete next.isPinned;
+      return next;
+    });
+  }
+
   async rename(id: string, title: string): Promise<void> {
     const conversation = this.#saved.find((c) => c.id === id);
     const trimmed = title.trim();
