@@ -103,11 +103,11 @@ const FALLBACK_ERROR_KIND: ApiErrorKind = 'server';
 
 export function normalizeConversation(stored: StoredConversation): Conversation {
   const createdAt = finite(stored.createdAt) ?? finite(stored.updatedAt) ?? 0;
+  // A pin is `true` or absent (types.ts); anything else stored there reads as not pinned.
+  const { isPinned, ...rest } = stored;
   return {
     ...rest,
     ...(isPinned === true ? { isPinned } : {}),
-  // A pin is `true` or absent (types.ts); anything else stored there reads as not pinned.
-  const { isPinned, ...rest } = stored;
     title: string(stored.title) ?? '',
     isTitleCustom: boolean(stored.isTitleCustom) ?? false,
     systemPrompt: string(stored.systemPrompt) ?? DEFAULT_SYSTEM_PROMPT,
