@@ -16,6 +16,8 @@ import type {
   Locale,
   Message,
   MessageError,
+  MessageNote,
+  MessageNoteKind,
   MessageStatus,
   Preset,
   Provider,
@@ -23,9 +25,9 @@ import type {
   ResponseFormat,
   Role,
   Settings,
+  Theme,
   Usage,
 } from '../domain/types';
-  Theme,
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import { apiVersionProblem } from '../domain/settings';
 import type { Draft } from '../domain/draft';
@@ -65,9 +67,9 @@ const API_ERROR_KINDS = {
   aborted: true,
 } satisfies Record<ApiErrorKind, true>;
 const LOCALES = { en: true, 'zh-CN': true } satisfies Record<Locale, true>;
+const THEMES = { system: true, light: true, dark: true } satisfies Record<Theme, true>;
 const PROVIDERS = { openai: true, azure: true } satisfies Record<Provider, true>;
 const RESPONSE_FORMATS = { text: true, json_object: true } satisfies Record<ResponseFormat, true>;
-const THEMES = { system: true, light: true, dark: true } satisfies Record<Theme, true>;
 const REASONING_EFFORTS = {
   minimal: true,
   low: true,
@@ -129,6 +131,7 @@ export function normalizeMessage(stored: StoredMessage): Message {
     choiceCount,
     usage,
     error,
+    notes,
     ...rest
   } = stored;
   const createdAt = finite(stored.createdAt) ?? 0;
@@ -159,7 +162,24 @@ export function normalizeMessage(stored: StoredMessage): Message {
   if (validUsage) message.usage = validUsage;
   const validError = normalizeError(error);
   if (validError) message.error = validError;
+  const validNotes = normalizeNotes(notes);
+  if (validNotes) message.notes = validNotes;
   return message;
+}
+
+const NOTE_KINDS = { tool: true, attachment: true } satisfies Record<MessageNoteKind, true>;
+
+/** Notes of an imported message (types.ts `MessageNote`); malformed entries are left out. */
+function normalizeNotes(value: unknown): MessageNote[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const notes = value.flatMap((item: unknown): MessageNote[] => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { kind, label, text } = item as Record<string, unknown>;
+    const validKind = member(NOTE_KINDS, kind);
+    if (!validKind || typeof label !== 'string' || typeof text !== 'string') return [];
+    return [{ kind: validKind, label, text }];
+  });
+  return notes.length > 0 ? notes : undefined;
 }
 
 export function normalizeSettings(stored: StoredSettings = {}): Settings {
@@ -177,6 +197,9 @@ export function normalizeSettings(stored: StoredSettings = {}): Settings {
     tokensPerMinute: positiveInteger(stored.tokensPerMinute) ?? null,
     encryptedKey: encryptedKey(stored.encryptedKey),
     keyMode: member(KEY_MODES, stored.keyMode),
+    theme: member(THEMES, stored.theme) ?? DEFAULT_SETTINGS.theme,
+    isAutoTitleOn: boolean(stored.isAutoTitleOn) ?? DEFAULT_SETTINGS.isAutoTitleOn,
+    titleModel: nonEmptyString(string(stored.titleModel)?.trim()) ?? DEFAULT_SETTINGS.titleModel,
   };
 }
 
@@ -197,9 +220,6 @@ function encryptedKey(value: unknown): EncryptedKey | null {
   const salt = nonEmptyString(record.salt);
   const iterations = positiveInteger(record.iterations);
   if (ciphertext === undefined || iv === undefined || salt === undefined) return null;
-    theme: member(THEMES, stored.theme) ?? DEFAULT_SETTINGS.theme,
-    isAutoTitleOn: boolean(stored.isAutoTitleOn) ?? DEFAULT_SETTINGS.isAutoTitleOn,
-    titleModel: nonEmptyString(string(stored.titleModel)?.trim()) ?? DEFAULT_SETTINGS.titleModel,
   if (iterations === undefined) return null;
   return { ciphertext, iv, salt, iterations };
 }

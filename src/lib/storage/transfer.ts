@@ -141,6 +141,16 @@ export function parseExport(text: string): ImportData {
   } catch {
     throw new ImportError({ kind: 'not-json' });
   }
+  return readExport(root);
+}
+
+/** Whether a parsed document is a Parley export (of any version). */
+export function isExport(root: unknown): boolean {
+  return object(root)?.format === EXPORT_FORMAT;
+}
+
+/** Checks an already parsed export file; throws ImportError saying what is wrong. */
+export function readExport(root: unknown): ImportData {
   const file = object(root);
   if (file?.format !== EXPORT_FORMAT) throw new ImportError({ kind: 'not-export' });
   const { version } = file;
