@@ -6,184 +6,26 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../../../tests/support/server';
 import { plainReply } from '../../../tests/support/scenarios';
-import { createChatApi, type ChatApi } from '../api/client';
+import { createChatApi } from '../api/client';
 import { ApiError } from '../api/errors';
-import type { DeltaHandler, StreamResult } from '../api/stream';
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
-import type { ChatRequestBody } from '../domain/request';
 import type { ChatParams, Conversation, Message, Usage } from '../domain/types';
-import type { ModelInfo } from '../models/types';
-import { ChatState, FLUSH_INTERVAL_MS } from './chat.svelte';
-import type { Limits } from '../domain/rate-limiter';
-import { ConversationsState } from './conversations.svelte';
+import { FLUSH_INTERVAL_MS } from './chat.svelte';
 import { FakeDb } from './testing/fake-db';
-import { CHAT_INFO, REASONING_INFO } from '../models/testing/infos';
-
-const SNAPSHOT = 'gpt-4o-mini-2024-07-18';
-const USAGE: Usage = { promptTokens: 20, completionTokens: 8, totalTokens: 28 };
-
-/** One streamChat call, driven by the test. Stopping resolves with the text so far. */
-interface StreamCall {
-  body: ChatRequestBody;
-  signal: AbortSignal;
-  emit(text: string, index?: number): void;
-  /** Without `choices`, every choice seen (at least choice 0) ends with `stop`. */
-  finish(result?: Partial<StreamResult>): void;
-  fail(error: unknown): void;
-}
-
-class FakeApi implements ChatApi {
-  readonly calls: StreamCall[] = [];
-
-  listModels(): Promise<string[]> {
-    return Promise.resolve(['gpt-4o-mini']);
-  }
-
-  streamChat(body: ChatRequestBody, onDelta: DeltaHandler, signal: AbortSignal) {
-    return new Promise<StreamResult>((resolve, reject) => {
-      const texts: string[] = [];
-      const choices = (finishReason: string | null) =>
-        Array.from({ length: Math.max(texts.length, 1) }, (_, index) => ({
-          index,
-          content: texts[index] ?? '',
-          finishReason,
-        }));
-      signal.addEventListener('abort', () => {
-        resolve({
-          choices: texts.length === 0 ? [] : choices(null),
-          model: SNAPSHOT,
-          usage: undefined,
-        });
-      });
-      this.calls.push({
-        body,
-        signal,
-        emit: (piece, index = 0) => {
-          texts[index] = (texts[index] ?? '') + piece;
-          onDelta(index, piece, 'content');
-        },
-        finish: (result = {}) => {
-          resolve({ choices: choices('stop'), model: SNAPSHOT, usage: USAGE, ...result });
-        },
-        fail: reject,
-      });
-    });
-  }
-}
-
-function infoFor(model: string): ModelInfo {
-  return model.startsWith('o3') ? { ...REASONING_INFO, id: model } : { ...CHAT_INFO, id: model };
-}
-
-/** Lets every pending promise chain run (the fakes resolve at once). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function setup(
-  options: { db?: FakeDb; getApi?: () => Promise<ChatApi>; limits?: () => Limits } = {},
-) {
-  const db = options.db ?? new FakeDb();
-  const api = new FakeApi();
-  let time = 1_000;
-  const now = () => (time += 1);
-  const conversations = new ConversationsState(db, now);
-  const report = vi.fn();
-  const ready = vi.fn(() => Promise.resolve());
-  const info = vi.fn((model: string) => infoFor(model));
-  const models = { info, ready };
-  const chat = new ChatState({
-    store: db,
-    conversations,
-    getApi: options.getApi ?? (() => Promise.resolve(api)),
-    models,
-    report,
-    now,
-    ...(options.limits ? { limits: options.limits } : {}),
-    scheduleFrame: (callback) => {
-      callback();
-    },
-  });
-  return { db, api, conversations, chat, report, models };
-}
-
-type Setup = ReturnType<typeof setup>;
-
-async function call(api: FakeApi, n: number): Promise<StreamCall> {
-  await settle();
-  const found = api.calls[n];
-  if (!found) throw new Error(`streamChat call ${n} never came`);
-  return found;
-}
-
-/** The conversation as the list now holds it (what the UI passes on the next action). */
-function current({ conversations }: Setup, id: string): Conversation {
-  const found = conversations.list.find((c) => c.id === id);
-  if (!found) throw new Error(`conversation ${id} is not in the list`);
-  return found;
-}
-
-/**
- * The conversation writes that carried messages (ConversationsState stores messages in the same
- * transaction as the conversation): what each one put and deleted.
- */
-function messageWrites(db: FakeDb): { put: readonly Message[]; deleted: readonly string[] }[] {
-  return db.updateConversation.mock.calls
-    .map(([, , messages]) => ({ put: messages?.put ?? [], deleted: messages?.delete ?? [] }))
-    .filter((write) => write.put.length + write.deleted.length > 0);
-}
-
-function byRole(messages: readonly Message[], role: Message['role']): Message[] {
-  return messages.filter((m) => m.role === role);
-}
-
-function storedConversation(id: string, fields: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    title: 'Stored',
-    isTitleCustom: false,
-    systemPrompt: '',
-    params: { ...DEFAULT_PARAMS },
-    createdAt: 1,
-    updatedAt: 1,
-    currentLeafId: null,
-    presetId: null,
-    ...fields,
-  };
-}
-
-function storedMessage(
-  id: string,
-  parentId: string | null,
-  createdAt: number,
-  fields: Partial<Message> = {},
-): Message {
-  return {
-    id,
-    conversationId: 'c1',
-    parentId,
-    role: parentId === null ? 'user' : 'assistant',
-    content: `content of ${id}`,
-    status: 'complete',
-    createdAt,
-    updatedAt: createdAt,
-    ...fields,
-  };
-}
-
-/** A stored conversation c1 with a question u1 and the given reply r1, already opened. */
-async function withStoredReply(reply: Partial<Message>) {
-  const db = new FakeDb();
-  const u1 = storedMessage('u1', null, 10, { content: 'Question' });
-  const r1 = storedMessage('r1', 'u1', 11, reply);
-  db.messages.set(u1.id, u1);
-  db.messages.set(r1.id, r1);
-  db.conversations.set('c1', storedConversation('c1', { currentLeafId: 'r1', updatedAt: 11 }));
-  const state = setup({ db });
-  await state.conversations.load();
-  await state.chat.open('c1');
-  return state;
-}
+import {
+  byRole,
+  call,
+  current,
+  messageWrites,
+  settle,
+  setup,
+  SNAPSHOT,
+  storedConversation,
+  storedMessage,
+  USAGE,
+  withStoredReply,
+  type Setup,
+} from './testing/chat-setup';
 
 afterEach(() => {
   vi.useRealTimers();
