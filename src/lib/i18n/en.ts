@@ -459,6 +459,26 @@ export const en = {
   'prices.noCached': 'no cached price',
   'prices.none': 'No prices of your own yet.',
   'prices.dataDate': 'Price data: genai-prices {version}, published {date}.',
+  // Provider streams in full (issue 8): refusals, reasoning, finish reasons, refused redirects.
+  'reasoning.label': 'Reasoning',
+  'reasoning.streaming': 'thinking…',
+  'message.refusal': 'Refusal: the model declined to answer this request.',
+  'message.empty': 'The model returned no text.',
+  'message.emptyReasoningOnly': 'The model returned only its reasoning, and no answer.',
+  'message.finish.lengthReasoning':
+    'Cut off: the model spent all of Max tokens on reasoning before it answered. Raise Max tokens and Retry.',
+  'message.finish.contentFilterEmpty': 'The provider’s content filter withheld this reply.',
+  'message.finish.toolCalls':
+    'The model asked to run a tool ({reason}). Parley does not run tools, so the reply ends here.',
+  'message.finish.error':
+    'The provider reported an error and ended the reply here. Retry to ask again.',
+  'message.finish.resources':
+    'The provider ran out of capacity and cut the reply short. Retry in a moment.',
+  'message.finish.otherEmpty': 'The model returned no text (finish reason: {reason}).',
+  'message.usageReasoning': ' · {reasoning} reasoning',
+  'message.usageCached': ' · {cached} prompt tokens from cache',
+  'error.redirect':
+    'The endpoint tried to send this request to another address. Parley does not follow redirects, so your key stays with the Base URL you set. Put the address the provider documents in Base URL in Settings.',
 } as const;
 
 export type MessageKey = keyof typeof en;

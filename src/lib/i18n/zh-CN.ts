@@ -433,4 +433,21 @@ export const zhCN: Record<MessageKey, string> = {
   'prices.noCached': '无缓存价格',
   'prices.none': '还没有你自己设置的价格。',
   'prices.dataDate': '价格数据：genai-prices {version}，发布于 {date}。',
+  // Provider streams in full (issue 8): refusals, reasoning, finish reasons, refused redirects.
+  'reasoning.label': '推理过程',
+  'reasoning.streaming': '思考中…',
+  'message.refusal': '拒绝：模型拒绝回答这个请求。',
+  'message.empty': '模型没有返回任何文字。',
+  'message.emptyReasoningOnly': '模型只返回了推理过程，没有给出回答。',
+  'message.finish.lengthReasoning':
+    '已截断：模型在回答之前就把“最大 token 数”全部用在了推理上。请调高最大 token 数后重试。',
+  'message.finish.contentFilterEmpty': '服务商的内容过滤器拦下了这条回复。',
+  'message.finish.toolCalls': '模型请求运行工具（{reason}）。Parley 不运行工具，因此回复到此为止。',
+  'message.finish.error': '服务商报告了错误，回复在此结束。可以重试再问一次。',
+  'message.finish.resources': '服务商资源不足，回复被提前截断。请稍后重试。',
+  'message.finish.otherEmpty': '模型没有返回任何文字（结束原因：{reason}）。',
+  'message.usageReasoning': ' · 推理 {reasoning}',
+  'message.usageCached': ' · 提示中 {cached} 来自缓存',
+  'error.redirect':
+    '接口试图把这个请求转到另一个地址。Parley 不跟随重定向，因此你的密钥只发送到你设置的接口地址。请在设置中把“接口地址”改为服务商文档给出的地址。',
 };

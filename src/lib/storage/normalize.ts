@@ -132,6 +132,8 @@ export function normalizeMessage(stored: StoredMessage): Message {
     usage,
     error,
     notes,
+    reasoning,
+    isRefusal,
     ...rest
   } = stored;
   const createdAt = finite(stored.createdAt) ?? 0;
@@ -164,6 +166,9 @@ export function normalizeMessage(stored: StoredMessage): Message {
   if (validError) message.error = validError;
   const validNotes = normalizeNotes(notes);
   if (validNotes) message.notes = validNotes;
+  const validReasoning = nonEmptyString(reasoning);
+  if (validReasoning !== undefined) message.reasoning = validReasoning;
+  if (isRefusal === true) message.isRefusal = true;
   return message;
 }
 
@@ -277,24 +282,34 @@ function normalizeUsage(value: unknown): Usage | undefined {
   if (!usage) return undefined;
   const promptTokens = finite(usage.promptTokens) ?? 0;
   const completionTokens = finite(usage.completionTokens) ?? 0;
-  return {
-    ...usage,
+  const { reasoningTokens, cachedTokens, ...rest } = usage;
+  const normalized: Usage = {
+    ...rest,
     promptTokens,
     completionTokens,
     totalTokens: finite(usage.totalTokens) ?? promptTokens + completionTokens,
   };
+  const validReasoning = finite(reasoningTokens);
+  if (validReasoning !== undefined && validReasoning >= 0) {
+    normalized.reasoningTokens = validReasoning;
+  }
+  const validCached = finite(cachedTokens);
+  if (validCached !== undefined && validCached >= 0) normalized.cachedTokens = validCached;
+  return normalized;
 }
 
 function normalizeError(value: unknown): MessageError | undefined {
   const error = object(value);
   if (!error) return undefined;
-  const { detail, status, ...rest } = error;
+  const { detail, status, code, ...rest } = error;
   const normalized: MessageError = {
     ...rest,
     kind: member(API_ERROR_KINDS, error.kind) ?? FALLBACK_ERROR_KIND,
   };
   const validDetail = string(detail);
   if (validDetail !== undefined) normalized.detail = validDetail;
+  const validCode = nonEmptyString(code);
+  if (validCode !== undefined) normalized.code = validCode;
   const validStatus = finite(status);
   if (validStatus !== undefined) normalized.status = validStatus;
   return normalized;
