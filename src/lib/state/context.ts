@@ -10,6 +10,7 @@ import type { PresetsState } from './presets.svelte';
 import type { ProblemsState } from './problems.svelte';
 import type { SettingsState } from './settings.svelte';
 import type { StorageHealth } from './storage-health.svelte';
+import type { UsageState } from './usage.svelte';
 
 export interface AppState {
   settings: SettingsState;
@@ -24,6 +25,8 @@ export interface AppState {
   drafts: Drafts;
   health: StorageHealth;
   backup: BackupState;
+  /** Usage per request, the monthly budget, prices. */
+  usage: UsageState;
 }
 
 const KEY = Symbol('parley-app-state');
