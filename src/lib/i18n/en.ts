@@ -366,6 +366,7 @@ export const en = {
   'export.button': 'Export conversation',
   'export.markdown': 'Markdown',
   'export.json': 'JSON',
+  'branch.title': '{title} (branch)',
   // Where the key goes, updates and offline use (guard).
   'guard.confirmOrigin.title': 'Send your saved key to {host}?',
   'guard.confirmOrigin.detail':

@@ -345,6 +345,7 @@ export const zhCN: Record<MessageKey, string> = {
   'export.button': '导出对话',
   'export.markdown': 'Markdown',
   'export.json': 'JSON',
+  'branch.title': '{title}（分支）',
   // 密钥的去向、更新与离线使用（guard）。
   'guard.confirmOrigin.title': '要把已保存的密钥发送到 {host} 吗？',
   'guard.confirmOrigin.detail':
