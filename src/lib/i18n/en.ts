@@ -480,6 +480,12 @@ export const en = {
   'message.usageCached': ' · {cached} prompt tokens from cache',
   'error.redirect':
     'The endpoint tried to send this request to another address. Parley does not follow redirects, so your key stays with the Base URL you set. Put the address the provider documents in Base URL in Settings.',
+  'search.results': 'Search results',
+  'search.inTitle': 'Title',
+  'search.searching': 'Searching…',
+  'search.noMessages': 'No message in other conversations matches.',
+  'search.failed': 'Searching messages failed. Titles are still filtered; reload to try again.',
+  'search.found': 'Found by search',
 } as const;
 
 export type MessageKey = keyof typeof en;

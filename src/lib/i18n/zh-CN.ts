@@ -451,4 +451,10 @@ export const zhCN: Record<MessageKey, string> = {
   'message.usageCached': ' · 提示中 {cached} 来自缓存',
   'error.redirect':
     '接口试图把这个请求转到另一个地址。Parley 不跟随重定向，因此你的密钥只发送到你设置的接口地址。请在设置中把“接口地址”改为服务商文档给出的地址。',
+  'search.results': '搜索结果',
+  'search.inTitle': '标题',
+  'search.searching': '正在搜索…',
+  'search.noMessages': '其他对话中没有匹配的消息。',
+  'search.failed': '搜索消息失败。标题仍会筛选；请重新加载后再试。',
+  'search.found': '搜索找到的消息',
 };
