@@ -10,32 +10,81 @@ const owners = [
   { lib: 'idb', folder: 'src/lib/storage' },
   { lib: 'marked', folder: 'src/lib/markdown' },
   { lib: 'dompurify', folder: 'src/lib/markdown' },
+  { lib: 'highlight.js', folder: 'src/lib/markdown' },
+  { lib: 'katex', folder: 'src/lib/markdown' },
   { lib: 'gpt-tokenizer', folder: 'src/lib/models' },
   { lib: 'minisearch', folder: 'src/lib/search' },
   { lib: '@pydantic/genai-prices', folder: 'src/lib/models' },
 ];
 
-/** A config that forbids importing the given libraries in the given files. */
-function restrictImports(files, forbidden) {
+/**
+ * Layers: arrows run one way (views -> components; views -> state -> api, storage -> domain).
+ * Patterns are matched against the import path as written.
+ */
+const layers = [
+  {
+    files: ['src/lib/domain/**/*'],
+    patterns: [
+      {
+        group: ['**/state', '**/state/*', '**/api/*', '**/storage', '**/storage/*'],
+        message: 'lib/domain is pure: it imports nothing from state, api or storage.',
+      },
+      {
+        group: ['**/components/*', '**/views/*', 'svelte', 'svelte/*'],
+        message: 'lib/domain imports no UI.',
+      },
+    ],
+  },
+  {
+    files: ['src/lib/components/**/*'],
+    patterns: [
+      {
+        group: ['**/state', '**/state/*', '**/api/*', '**/storage', '**/storage/*'],
+        allowTypeImports: true,
+        message:
+          'Components import no state, api or storage values: what they show comes in props.',
+      },
+    ],
+  },
+];
+
+/** Test set-up (fakes, factories, corpora) lives in `testing/` folders that only tests import. */
+const TESTING = {
+  group: ['**/testing', '**/testing/*'],
+  message: 'Only tests import a testing/ folder.',
+};
+
+/**
+ * One `no-restricted-imports` entry per group of files: a later entry replaces an earlier one for
+ * the files both match, so each entry carries everything forbidden there.
+ */
+function restrictImports(files, forbidden, extra = [], { ignores = [] } = {}) {
   return {
     files,
+    ignores,
     rules: {
-      'no-restricted-imports': [
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: forbidden.map(({ lib, folder }) => ({
             name: lib,
             message: `Only ${folder} imports ${lib}.`,
           })),
-          patterns: forbidden.map(({ lib, folder }) => ({
-            group: [`${lib}/*`],
-            message: `Only ${folder} imports ${lib}.`,
-          })),
+          patterns: [
+            ...forbidden.map(({ lib, folder }) => ({
+              group: [`${lib}/*`],
+              message: `Only ${folder} imports ${lib}.`,
+            })),
+            ...extra,
+          ],
         },
       ],
     },
   };
 }
+
+const TESTS = ['**/*.test.ts', '**/testing/**'];
 
 export default ts.config(
   { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/results/'] },
@@ -87,12 +136,17 @@ export default ts.config(
     ...ts.configs.disableTypeChecked,
   },
   // Later entries win for the files they match: all of src/ may import none of the owned
-  // libraries, then each owner folder may import its own.
+  // libraries, then each owner folder may import its own, then the layers add their arrows.
   restrictImports(['src/**/*'], owners),
-  ...owners.map(({ folder }) =>
-    restrictImports(
-      [`${folder}/**/*`],
-      owners.filter((owner) => owner.folder !== folder),
-    ),
+  restrictImports(['src/**/*'], owners, [TESTING], { ignores: TESTS }),
+  ...owners.flatMap(({ folder }) => {
+    const others = owners.filter((owner) => owner.folder !== folder);
+    return [
+      restrictImports([`${folder}/**/*`], others),
+      restrictImports([`${folder}/**/*`], others, [TESTING], { ignores: TESTS }),
+    ];
+  }),
+  ...layers.map(({ files, patterns }) =>
+    restrictImports(files, owners, [...patterns, TESTING], { ignores: TESTS }),
   ),
 );

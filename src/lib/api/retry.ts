@@ -9,7 +9,7 @@
 import type { ApiErrorKind } from '../domain/types';
 import type { ApiError } from './errors';
 
-export const MAX_RETRIES = 4;
+export { MAX_RETRIES } from '../domain/waiting';
 const BASE_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 60_000;
 
