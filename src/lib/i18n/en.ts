@@ -486,6 +486,10 @@ export const en = {
   'search.noMessages': 'No message in other conversations matches.',
   'search.failed': 'Searching messages failed. Titles are still filtered; reload to try again.',
   'search.found': 'Found by search',
+  'markdown.copyCode': 'Copy code',
+  'markdown.copiedCode': 'Copied',
+  'markdown.copyCodeRefused':
+    'The browser refused the clipboard. Select the code and copy it yourself.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -457,4 +457,7 @@ export const zhCN: Record<MessageKey, string> = {
   'search.noMessages': '其他对话中没有匹配的消息。',
   'search.failed': '搜索消息失败。标题仍会筛选；请重新加载后再试。',
   'search.found': '搜索找到的消息',
+  'markdown.copyCode': '复制代码',
+  'markdown.copiedCode': '已复制',
+  'markdown.copyCodeRefused': '浏览器拒绝访问剪贴板。请选中代码后自行复制。',
 };
