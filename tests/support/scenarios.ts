@@ -28,6 +28,7 @@ export const SCENARIO_NAMES = [
   'error-in-stream',
   'quirky',
   'no-usage',
+  'code-and-math',
   // Replays of particular providers' bytes (providers.ts).
   ...REPLAY_NAMES,
 ] as const;
@@ -350,6 +351,8 @@ export function scenarioPlan(name: ScenarioName, context: ScenarioContext): Scen
       return { ...words(plain), usage: 'always', layout: 'quirky' };
     case 'no-usage':
       return { ...words(plain), usage: 'never' };
+    case 'code-and-math':
+      return words(CODE_AND_MATH, 2);
     default:
       return assertNever(name);
   }
@@ -432,14 +435,85 @@ This reply exercises the renderer: headings, lists, code in two languages, a tab
 
 ${markdownSection(1)}${markdownSection(2)}That is all.`;
 
-/** Realistic Markdown of exactly `targetChars` characters, the same every time (benchmark input). */
-export function markdownCorpus(targetChars: number): string {
+/**
+ * Realistic Markdown of exactly `targetChars` characters, the same every time (benchmark input).
+ * `withMath` adds a section of TeX (inline, display, prices that are not math) after each one.
+ */
+export function markdownCorpus(targetChars: number, withMath = false): string {
   const parts = ['# Benchmark corpus\n\n'];
   let length = parts[0]?.length ?? 0;
   for (let n = 1; length < targetChars; n++) {
-    const section = markdownSection(n);
+    const section = markdownSection(n) + (withMath ? mathSection(n) : '');
     parts.push(section);
     length += section.length;
   }
   return parts.join('').slice(0, Math.max(0, targetChars));
 }
+
+function mathSection(n: number): string {
+  return `### Math ${n}
+
+The mean is $\\bar{x} = \\frac{1}{n}\\sum_{i=1}^{n} x_i$ and the variance \\(\\sigma^2\\) of ${n} samples.
+A plan costs $${n} a month and $${n * 10} a year; \`$HOME\` and $PATH:$HOME stay text.
+
+$$
+\\int_0^{${n}} e^{-x^2}\\,dx \\approx \\frac{\\sqrt{\\pi}}{2}
+$$
+
+\\[
+A_{${n}} = \\begin{pmatrix} 1 & ${n} \\\\ 0 & 1 \\end{pmatrix}
+\\]
+
+`;
+}
+
+/**
+ * The 'code-and-math' reply: fenced code in several languages (one unknown, one without a
+ * language), inline and display math in every delimiter, prices and shell variables that must
+ * stay text, and TeX that does not parse.
+ */
+export const CODE_AND_MATH = `Here is code in a few languages.
+
+\`\`\`ts
+export function add(a: number, b: number): number {
+  return a + b; // the sum
+}
+\`\`\`
+
+\`\`\`python
+def greet(name: str) -> str:
+    return f"Hello, {name}!"
+\`\`\`
+
+\`\`\`sh
+echo "$HOME" && export PATH="$PATH:$HOME/bin"
+\`\`\`
+
+\`\`\`rust
+fn main() { println!("{}", 1 + 2); }
+\`\`\`
+
+\`\`\`json
+{ "name": "parley", "private": true }
+\`\`\`
+
+\`\`\`klingon
+Qapla'
+\`\`\`
+
+\`\`\`
+plain text without a language
+\`\`\`
+
+Math: $E = mc^2$, \\(a^2 + b^2 = c^2\\) and
+
+$$
+\\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}
+$$
+
+\\[
+\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}
+\\]
+
+It costs $5 and $10; \`$HOME\` and $PATH:$HOME are shell variables. Broken: $\\frac{1}{$ stays.
+`;
