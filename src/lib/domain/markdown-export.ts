@@ -79,7 +79,9 @@ export function markdownFileName(conversation: Conversation): string {
     ? new Date(conversation.createdAt).toISOString().slice(0, 10)
     : 'undated';
   const title =
-    Array.from(headingText(conversation.title).replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-'))
+    Array.from(headingText(conversation.title).replace(/[\\/:*?"<>|]/g, '-'))
+      // Control characters are refused by Windows and confuse every other system.
+      .filter((char) => char >= ' ' && char !== '\u007f')
       .slice(0, 80)
       .join('')
       .replace(/^[.\s]+|[.\s]+$/g, '') || 'conversation';

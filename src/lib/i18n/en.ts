@@ -167,6 +167,9 @@ export const en = {
   'preset.error.maxTokens': 'Max tokens must be a whole number of at least 1, or empty.',
 
   'panel.title': 'Conversation settings',
+  'panel.toggle': 'Parameters',
+  'panel.close': 'Close',
+  'panel.noPreset': 'No preset',
   'params.title': 'Parameters',
   'params.model': 'Model',
   'params.modelHelp': 'Any model id the endpoint serves.',
@@ -403,6 +406,32 @@ export const en = {
   'markdown.copiedCode': 'Copied',
   'markdown.copyCodeRefused':
     'The browser refused the clipboard. Select the code and copy it yourself.',
+  // Provider streams in full (issue 8): refusals, reasoning, finish reasons, refused redirects.
+  'reasoning.label': 'Reasoning',
+  'reasoning.streaming': 'thinking…',
+  'message.refusal': 'Refusal: the model declined to answer this request.',
+  'message.empty': 'The model returned no text.',
+  'message.emptyReasoningOnly': 'The model returned only its reasoning, and no answer.',
+  'message.finish.lengthReasoning':
+    'Cut off: the model spent all of Max tokens on reasoning before it answered. Raise Max tokens and Retry.',
+  'message.finish.contentFilterEmpty': 'The provider’s content filter withheld this reply.',
+  'message.finish.toolCalls':
+    'The model asked to run a tool ({reason}). Parley does not run tools, so the reply ends here.',
+  'message.finish.error':
+    'The provider reported an error and ended the reply here. Retry to ask again.',
+  'message.finish.resources':
+    'The provider ran out of capacity and cut the reply short. Retry in a moment.',
+  'message.finish.otherEmpty': 'The model returned no text (finish reason: {reason}).',
+  'message.usageReasoning': ' · {reasoning} reasoning',
+  'message.usageCached': ' · {cached} prompt tokens from cache',
+  'error.redirect':
+    'The endpoint tried to send this request to another address. Parley does not follow redirects, so your key stays with the Base URL you set. Put the address the provider documents in Base URL in Settings.',
+  'search.results': 'Search results',
+  'search.inTitle': 'Title',
+  'search.searching': 'Searching…',
+  'search.noMessages': 'No message in other conversations matches.',
+  'search.failed': 'Searching messages failed. Titles are still filtered; reload to try again.',
+  'search.found': 'Found by search',
   'header.usage': 'Usage',
   'usage.title': 'Usage',
   'usage.close': 'Close usage',
@@ -460,36 +489,70 @@ export const en = {
   'prices.noCached': 'no cached price',
   'prices.none': 'No prices of your own yet.',
   'prices.dataDate': 'Price data: genai-prices {version}, published {date}.',
-  // Provider streams in full (issue 8): refusals, reasoning, finish reasons, refused redirects.
-  'reasoning.label': 'Reasoning',
-  'reasoning.streaming': 'thinking…',
-  'message.refusal': 'Refusal: the model declined to answer this request.',
-  'message.empty': 'The model returned no text.',
-  'message.emptyReasoningOnly': 'The model returned only its reasoning, and no answer.',
-  'message.finish.lengthReasoning':
-    'Cut off: the model spent all of Max tokens on reasoning before it answered. Raise Max tokens and Retry.',
-  'message.finish.contentFilterEmpty': 'The provider’s content filter withheld this reply.',
-  'message.finish.toolCalls':
-    'The model asked to run a tool ({reason}). Parley does not run tools, so the reply ends here.',
-  'message.finish.error':
-    'The provider reported an error and ended the reply here. Retry to ask again.',
-  'message.finish.resources':
-    'The provider ran out of capacity and cut the reply short. Retry in a moment.',
-  'message.finish.otherEmpty': 'The model returned no text (finish reason: {reason}).',
-  'message.usageReasoning': ' · {reasoning} reasoning',
-  'message.usageCached': ' · {cached} prompt tokens from cache',
-  'error.redirect':
-    'The endpoint tried to send this request to another address. Parley does not follow redirects, so your key stays with the Base URL you set. Put the address the provider documents in Base URL in Settings.',
-  'search.results': 'Search results',
-  'search.inTitle': 'Title',
-  'search.searching': 'Searching…',
-  'search.noMessages': 'No message in other conversations matches.',
-  'search.failed': 'Searching messages failed. Titles are still filtered; reload to try again.',
-  'search.found': 'Found by search',
-  'markdown.copyCode': 'Copy code',
-  'markdown.copiedCode': 'Copied',
-  'markdown.copyCodeRefused':
-    'The browser refused the clipboard. Select the code and copy it yourself.',
+  // Import from every client, and export as Markdown (settings → data).
+  'import.formats':
+    'Parley reads: the ChatGPT data export (the .zip as downloaded, or its conversations.json), BetterChatGPT, NextChat backups, LibreChat, chatbot-ui and Open WebUI exports, and Parley’s own export.',
+  'import.help':
+    'Nothing is written until you have seen what will happen and chosen Import. Conversations here are never replaced: a different copy is added beside them. Conversations you deleted are not brought back. Settings and API keys are never imported.',
+  'import.progress': 'Import progress',
+  'import.reading': 'Reading {file}…',
+  'import.cancel': 'Cancel',
+  'import.confirm': 'Import',
+  'import.undo': 'Undo import',
+  'import.summaryTitle': 'What this import will do',
+  'import.summaryFrom': 'From a {format} file:',
+  'import.totals':
+    '{new} new conversations, {copy} added as copies beside different ones here, {updated} updated with new messages, {unchanged} already here, {deleted} deleted here and not restored.',
+  'import.presets': '{count} presets will be added.',
+  'import.nothing': 'Everything in this file is already here. Importing changes nothing.',
+  'import.row.new': 'New',
+  'import.row.copy': 'New copy (differs from the one here)',
+  'import.row.updated': 'Updated: {count} new messages',
+  'import.row.unchanged': 'Already here',
+  'import.row.deleted': 'Deleted here, not restored',
+  'import.more': 'and {count} more conversations',
+  'import.untitled': 'Untitled',
+  'import.note.images': '{count} image attachments not imported (their names are kept on the messages).',
+  'import.note.files': '{count} file attachments not imported (their names are kept on the messages).',
+  'import.note.toolOutputs': '{count} tool or browsing outputs kept as notes on the replies.',
+  'import.note.hidden': '{count} hidden messages left out.',
+  'import.note.orphans': '{count} messages whose earlier message was missing start their own branch.',
+  'import.note.cycles': '{count} loops in the message links were broken.',
+  'import.note.futureTimes': '{count} times in the future were set to now.',
+  'import.note.unreadable': '{count} records could not be read and were skipped.',
+  'import.writing': 'Importing…',
+  'import.done': 'Imported. {new} new conversations, {updated} updated.',
+  'import.undoing': 'Undoing the import…',
+  'import.undone': 'The import was undone. Everything is as it was before.',
+  'import.refused.notJson': 'This file is not JSON or a zip. Nothing was imported.',
+  'import.refused.unknownFormat': 'Parley does not recognise this file. Nothing was imported.',
+  'import.refused.zipWithoutConversations':
+    'This zip has no conversations.json (or conversations-000.json) inside. Nothing was imported.',
+  'import.refused.notZip': 'This zip file is damaged. Nothing was imported.',
+  'import.refused.tooLarge': 'This file is over the {limit} limit for an import. Nothing was imported.',
+  'import.refused.tooDeep':
+    'This file nests data more than {limit} levels deep, over the limit for an import. Nothing was imported.',
+  'import.refused.tooManyRecords':
+    'This file holds more than {limit} conversations and messages, over the limit for an import. Nothing was imported.',
+  'import.refused.newerVersion':
+    'This file was made by a newer Parley (export format {version}). Update Parley, then import it again. Nothing was imported.',
+  'import.refused.invalid': 'This file is damaged: {path} cannot be read. Nothing was imported.',
+  'import.format.chatgpt': 'ChatGPT',
+  'import.format.betterchatgpt': 'BetterChatGPT',
+  'import.format.nextchat': 'NextChat',
+  'import.format.librechat': 'LibreChat',
+  'import.format.chatbot-ui': 'chatbot-ui',
+  'import.format.open-webui': 'Open WebUI',
+  'import.format.parley': 'Parley',
+  'data.exportMarkdown': 'Export as Markdown',
+  'data.exportMarkdownHelp': 'Saves a .zip with one Markdown file per conversation, readable in any notes app.',
+  'export.md.system': 'System',
+  'export.md.user': 'User',
+  'export.md.assistant': 'Assistant',
+  'export.md.systemPrompt': 'System prompt',
+  'export.md.reasoning': 'Reasoning',
+  'export.md.untitled': 'Untitled conversation',
+  'export.md.created': 'Created {date}',
 } as const;
 
 export type MessageKey = keyof typeof en;

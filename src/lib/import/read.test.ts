@@ -13,7 +13,7 @@ function fixture(name: string): string {
 }
 
 function read(content: string | Uint8Array, limits = {}): Promise<ImportBatch> {
-  return readImportFile(new Blob([content]), { now: NOW, fileTime: FILE_TIME, limits });
+  return readImportFile(new Blob([content as BlobPart]), { now: NOW, fileTime: FILE_TIME, limits });
 }
 
 async function refusal(content: string | Uint8Array, limits = {}): Promise<ImportRefusal> {
