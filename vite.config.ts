@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CACHE_ID } from './src/lib/pwa/cache-names';
 import { firstScreenPreload } from './scripts/first-screen-preload.mjs';
 
 /**
@@ -58,10 +59,13 @@ export default defineConfig({
     contentSecurityPolicy(),
     firstScreenPreload(),
     // The service worker (dist/sw.js, scope = the folder Parley is served from) precaches the
-    // build so Parley opens offline. It owns exactly two kinds of request:
-    //   1. GET requests for the precached URLs below (this build's own files);
-    //   2. navigations, which only ever reach it from inside its scope, answered with index.html.
-    // Workbox's router calls respondWith() only when one of those routes matches; every other
+    // build so Parley opens offline. It owns exactly one kind of request: GET requests for the
+    // precached URLs below (this build's own files), which include Parley's only page: the
+    // scope itself (`directoryIndex` maps `<scope>` to `<scope>index.html`) and index.html.
+    // There is no navigateFallback on purpose: Parley has no routes of its own, and a fallback
+    // would answer every other navigation inside the scope with index.html, including an API
+    // or another app served from the same origin (/v1/models opened in a tab at root scope).
+    // Workbox's router calls respondWith() only when a route matches; every other
     // fetch (API calls to any origin, including same-origin proxies such as /v1, all POSTs,
     // anything not in the build) never gets respondWith and goes to the network untouched, as
     // if there were no service worker. So no runtimeCaching, on purpose.
@@ -77,7 +81,10 @@ export default defineConfig({
       manifest: false,
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-        navigateFallback: 'index.html',
+        // Cache names carry Parley's id and its scope, so Delete all data removes only these.
+        cacheId: CACHE_ID,
+        directoryIndex: 'index.html',
+        navigateFallback: null,
         sourcemap: false,
       },
     }),

@@ -32,11 +32,20 @@ function fakeCaches(names: string[]) {
   };
 }
 
-function fakeServiceWorker(count: number) {
-  const unregister = vi.fn(() => Promise.resolve(true));
-  const registrations = Array.from({ length: count }, () => ({ unregister }));
+const SCOPE = 'https://example.com/parley/';
+
+/** Registrations with these scopes; `unregistered` lists the scopes unregistered. */
+function fakeServiceWorker(scopes: string[]) {
+  const unregistered: string[] = [];
+  const registrations = scopes.map((scope) => ({
+    scope,
+    unregister: vi.fn(() => {
+      unregistered.push(scope);
+      return Promise.resolve(true);
+    }),
+  }));
   return {
-    unregister,
+    unregistered,
     container: {
       getRegistrations: () =>
         Promise.resolve(registrations as unknown as readonly ServiceWorkerRegistration[]),
@@ -55,8 +64,8 @@ describe('deleteAllData', () => {
   it('deletes the database, caches, service workers and Parley’s web storage keys', async () => {
     const factory = new IDBFactory();
     (await filledDatabase(factory)).close();
-    const caches = fakeCaches(['parley-shell-v1', 'other']);
-    const { container, unregister } = fakeServiceWorker(2);
+    const caches = fakeCaches([`parley-precache-v2-${SCOPE}`]);
+    const { container, unregistered } = fakeServiceWorker([SCOPE]);
     const local = webStorage({ 'parley:draft': 'hi', parleyTheme: 'dark', 'someone-else': 'x' });
     const session = webStorage({ 'parley-session': '1' });
 
@@ -65,12 +74,13 @@ describe('deleteAllData', () => {
       indexedDB: factory,
       caches,
       serviceWorker: container,
+      scope: SCOPE,
       webStorages: [local, session],
     });
 
     expect(await factory.databases()).toEqual([]);
     expect(caches.left.size).toBe(0);
-    expect(unregister).toHaveBeenCalledTimes(2);
+    expect(unregistered).toEqual([SCOPE]);
     expect(local.length).toBe(1);
     expect(local.getItem('someone-else')).toBe('x');
     expect(session.length).toBe(0);
@@ -127,6 +137,41 @@ describe('deleteAllData', () => {
     stubborn.close();
     await vi.waitFor(() => expect(isDone).toBe(true));
     expect(await factory.databases()).toEqual([]);
+  });
+
+  it('removes only Parley’s own caches and worker of this scope, never other apps’ on the origin', async () => {
+    const ours = [
+      `parley-precache-v2-${SCOPE}`,
+      `parley-runtime-${SCOPE}`,
+      // Written by builds before the cache id was set: the same worker of the same scope.
+      `workbox-precache-v2-${SCOPE}`,
+    ];
+    const others = [
+      'images-v1',
+      'workbox-precache-v2-https://example.com/',
+      'workbox-precache-v2-https://example.com/other/',
+      'parley-precache-v2-https://example.com/',
+      'parley-precache-v2-https://example.com/parley/beta/',
+      `workbox-runtime-${SCOPE}x`,
+      `parley-precache-v2-https://example.com/-${SCOPE}`,
+    ];
+    const caches = fakeCaches([...ours, ...others]);
+    const { container, unregistered } = fakeServiceWorker([
+      'https://example.com/',
+      SCOPE,
+      'https://example.com/parley/beta/',
+      'https://example.com/other/',
+    ]);
+    await deleteAllData({
+      name: NAME,
+      indexedDB: new IDBFactory(),
+      caches,
+      serviceWorker: container,
+      scope: SCOPE,
+      webStorages: [],
+    });
+    expect([...caches.left].sort()).toEqual([...others].sort());
+    expect(unregistered).toEqual([SCOPE]);
   });
 
   it('a failing cache or service worker does not fail the deletion', async () => {

@@ -9,12 +9,15 @@
  * means some tab has not (an older Parley, or one busy opening); the caller asks other tabs to
  * close over BroadcastChannel, and the promise settles once they have.
  *
- * Cache Storage and service workers are per origin, not per path: Parley expects an origin of its
- * own (as its IndexedDB database does), and clears both whole. Web storage keys are shared with
- * whatever else runs on the origin, so only keys starting with `parley` are removed.
+ * Cache Storage and service worker registrations are per origin, shared with whatever else runs
+ * there (Parley should have an origin of its own, as its IndexedDB database assumes, but may not):
+ * only Parley's own are removed, the caches its worker named for this scope (pwa/cache-names.ts)
+ * and the registration whose scope is exactly this folder. Web storage keys are shared the same
+ * way, so only keys starting with `parley` are removed.
  */
 import { StorageError, toStorageError } from './errors';
 import { DB_NAME } from './schema';
+import { isParleyCache, parleyScope } from '../pwa/cache-names';
 
 export interface DeleteAllOptions {
   /** Database name; tests use their own. Defaults to DB_NAME. */
@@ -25,6 +28,8 @@ export interface DeleteAllOptions {
   caches?: Pick<CacheStorage, 'keys' | 'delete'>;
   /** Defaults to `navigator.serviceWorker` (missing on insecure pages). */
   serviceWorker?: Pick<ServiceWorkerContainer, 'getRegistrations'>;
+  /** The service worker scope Parley runs under; defaults to this page's folder. */
+  scope?: string;
   /** Defaults to `localStorage` and `sessionStorage`. */
   webStorages?: Storage[];
   /** Another connection is still open: deleting waits for it to close. */
@@ -47,9 +52,10 @@ export function deleteAllData(options: DeleteAllOptions = {}): Promise<void> {
     : Promise.resolve();
   // Caches and the service worker hold only Parley's own files, none of the person's data: a
   // failure there must not report the deletion as failed. The next start re-installs both.
+  const scope = options.scope ?? globalScope();
   const files = Promise.all([
-    clearCaches(options.caches ?? globalCaches()),
-    unregisterServiceWorkers(options.serviceWorker ?? globalServiceWorker()),
+    clearCaches(options.caches ?? globalCaches(), scope),
+    unregisterServiceWorker(options.serviceWorker ?? globalServiceWorker(), scope),
   ]).catch(ignore);
   return Promise.all([database, files]).then(() => {
     clearWebStorage(options.webStorages ?? globalWebStorages());
@@ -83,18 +89,30 @@ function deleteDatabase(factory: IDBFactory, name: string, onBlocked?: () => voi
   });
 }
 
-async function clearCaches(storage: Pick<CacheStorage, 'keys' | 'delete'> | undefined) {
-  if (!storage) return;
-  const names = await storage.keys();
+async function clearCaches(
+  storage: Pick<CacheStorage, 'keys' | 'delete'> | undefined,
+  scope: string | undefined,
+) {
+  if (!storage || scope === undefined) return;
+  const names = (await storage.keys()).filter((name) => isParleyCache(name, scope));
   await Promise.all(names.map((name) => storage.delete(name)));
 }
 
-async function unregisterServiceWorkers(
+/**
+ * Exactly this scope: `getRegistration(url)` would answer the registration of an app in a parent
+ * folder too when Parley has none, and `getRegistrations()` lists every app's on the origin.
+ */
+async function unregisterServiceWorker(
   container: Pick<ServiceWorkerContainer, 'getRegistrations'> | undefined,
+  scope: string | undefined,
 ) {
-  if (!container) return;
+  if (!container || scope === undefined) return;
   const registrations = await container.getRegistrations();
-  await Promise.all(registrations.map((registration) => registration.unregister()));
+  await Promise.all(
+    registrations
+      .filter((registration) => registration.scope === scope)
+      .map((registration) => registration.unregister()),
+  );
 }
 
 function clearWebStorage(storages: Storage[]): void {
@@ -111,6 +129,11 @@ function clearWebStorage(storages: Storage[]): void {
 
 function globalCaches(): CacheStorage | undefined {
   return typeof caches === 'undefined' ? undefined : caches;
+}
+
+/** Undefined outside a page (Node): then there is no worker or cache to tell apart. */
+function globalScope(): string | undefined {
+  return typeof location === 'undefined' ? undefined : parleyScope(location.href);
 }
 
 function globalServiceWorker(): ServiceWorkerContainer | undefined {
