@@ -10,6 +10,8 @@ import type { PresetsState } from './presets.svelte';
 import type { ProblemsState } from './problems.svelte';
 import type { SettingsState } from './settings.svelte';
 import type { StorageHealth } from './storage-health.svelte';
+import type { RevealState } from '../search/reveal.svelte';
+import type { SearchState } from '../search/search.svelte';
 import type { UsageState } from './usage.svelte';
 
 export interface AppState {
@@ -25,6 +27,10 @@ export interface AppState {
   drafts: Drafts;
   health: StorageHealth;
   backup: BackupState;
+  /** Full-text search of every message (the index runs in a worker). */
+  search: SearchState;
+  /** The message a search result asked the transcript to show. */
+  reveal: RevealState;
   /** Usage per request, the monthly budget, prices. */
   usage: UsageState;
 }
