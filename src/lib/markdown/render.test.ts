@@ -3,7 +3,7 @@
 // JavaScript evaluation is on so that a payload that survived would really run (see `runs`).
 import DOMPurify from 'dompurify';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { renderMarkdown } from './render';
+import { renderMarkdown, sanitizeHtml } from './render';
 import { installHappyDomNodeNameFix } from './testing/happy-dom';
 import { XSS_CORPUS } from './testing/xss-corpus';
 
@@ -163,11 +163,58 @@ describe('renderMarkdown formatting', () => {
     expect(fragment.querySelector('blockquote p')?.textContent).toBe('quoted');
   });
 
-  it('renders fenced code escaped, with its language as a class', () => {
-    const html = renderMarkdown('```ts\nconst tag = "<b>" && 1 < 2;\n```');
-    expect(html).toMatch(/^<pre><code class="language-ts">/);
-    expect(parse(html).querySelector('pre > code')?.textContent).toBe(
-      'const tag = "<b>" && 1 < 2;\n',
+  it('renders fenced code escaped, with its language as a class and a label', () => {
+    const html = renderMarkdown('```TS\nconst tag = "<b>" && 1 < 2;\n```');
+    const block = parse(html).querySelector('div.code-block');
+    expect(block?.className).toBe('code-block');
+    expect(block?.querySelector(':scope > .code-header > .code-language')?.textContent).toBe('ts');
+    const code = block?.querySelector(':scope > pre > code');
+    expect(code?.className).toBe('language-ts');
+    // Exactly the code: what Copy code copies.
+    expect(code?.textContent).toBe('const tag = "<b>" && 1 < 2;');
+  });
+
+  it('gives a fence that has not closed yet code-open, and none once it has', () => {
+    const open = parse(renderMarkdown('```py\nprint(1)\n'));
+    expect(open.querySelector('.code-block')?.className).toBe('code-block code-open');
+    expect(open.querySelector('code')?.textContent).toBe('print(1)');
+    for (const closed of ['```py\nprint(1)\n```', '~~~~\nx\n~~~~~\n', '    indented']) {
+      expect(parse(renderMarkdown(closed)).querySelector('.code-block')?.className).toBe(
+        'code-block',
+      );
+    }
+    // A shorter or different fence does not close it.
+    expect(renderMarkdown('````\nx\n```\n')).toContain('code-open');
+    expect(renderMarkdown('```\nx\n~~~\n')).toContain('code-open');
+  });
+
+  it('lets a fence language add only language-<word> (issue 8, point 13)', () => {
+    for (const fence of [
+      '```x&#32;visually-hidden\ncode\n```',
+      '```js&quot;&#32;class=&quot;visually-hidden\ncode\n```',
+      '```a"b\ncode\n```',
+      '```x\tvisually-hidden\ncode\n```',
+    ]) {
+      const fragment = parse(renderMarkdown(fence));
+      const classes = [...fragment.querySelectorAll('[class]')].flatMap((element) => [
+        ...element.classList,
+      ]);
+      expect(classes, fence).not.toContain('visually-hidden');
+      for (const name of classes) {
+        expect(name).toMatch(/^(code-block|code-header|code-language|language-[a-z0-9_+#.-]+)$/);
+      }
+    }
+    expect(
+      parse(renderMarkdown('```c++ extra words\nx\n```')).querySelector('code')?.className,
+    ).toBe('language-c++');
+  });
+
+  it('keeps only known class names in anything it sanitizes', () => {
+    const html = sanitizeHtml(
+      '<span class="hljs-keyword visually-hidden">a</span><span class="hljs-title class_">b</span><p class="sr-only">c</p>',
+    );
+    expect(html).toBe(
+      '<span class="hljs-keyword">a</span><span class="hljs-title class_">b</span><p>c</p>',
     );
   });
 
@@ -193,5 +240,42 @@ describe('renderMarkdown formatting', () => {
 
   it('keeps single newlines inside a paragraph (breaks: false)', () => {
     expect(renderMarkdown('one\ntwo')).toBe('<p>one\ntwo</p>\n');
+  });
+});
+
+describe('renderMarkdown math', () => {
+  it('leaves math as its source in placeholders, for the enhancer to render', () => {
+    const fragment = parse(
+      renderMarkdown('Inline $x^2$ and \\(y\\).\n\n$$\n\\frac{a}{b}\n$$\n\n\\[z\\]'),
+    );
+    expect(
+      [...fragment.querySelectorAll('.math')].map((math) => [math.className, math.textContent]),
+    ).toEqual([
+      ['math math-inline', '$x^2$'],
+      ['math math-inline', '\\(y\\)'],
+      ['math math-display', '$$\n\\frac{a}{b}\n$$'],
+      ['math math-display', '\\[z\\]'],
+    ]);
+    expect(fragment.querySelector('div.math-display')).not.toBeNull();
+  });
+
+  it('leaves prices, shell variables and math in code as text', () => {
+    for (const text of [
+      'It costs $5 and $10.',
+      'Between $1,000-$2,000 a year',
+      'Use $HOME and $PATH:$HOME',
+      'Run `echo $x$` first',
+      '```sh\necho $a$ $$b$$ \\(c\\)\n```',
+      '    $$indented$$',
+      'Escaped \\$5\\$ stays',
+    ]) {
+      expect(parse(renderMarkdown(text)).querySelector('.math'), text).toBeNull();
+    }
+  });
+
+  it('escapes what is inside math delimiters', () => {
+    const html = renderMarkdown('$<img src=x onerror=alert(1)>$');
+    expect(parse(html).querySelector('img')).toBeNull();
+    expect(parse(html).querySelector('.math')?.textContent).toBe('$<img src=x onerror=alert(1)>$');
   });
 });

@@ -47,4 +47,45 @@ export const XSS_CORPUS: readonly string[] = [
   '| a | <img src=x onerror=alert(1)> |\n|---|---|\n| <script>alert(1)</script> | [x](javascript:alert(1)) |',
   '- [x] <input type=checkbox onclick=alert(1)>\n- <button onclick=alert(1)>b</button>',
   '> <a href="javascript:alert(1)">quoted</a>',
+  // A fence's language may only add `language-<word>` (issue 8, point 13).
+  '```x&#32;visually-hidden\ncode\n```',
+  '```js&quot;&#32;onclick=&quot;alert(1)\ncode\n```',
+  '```"onmouseover="alert(1)\ncode\n```',
+  // Raw SVG and MathML: shown as text, never parsed.
+  '<math><maction actiontype="statusline#http://evil.example" href="javascript:alert(1)"><mi>x</mi></maction></math>',
+  '<math><annotation-xml encoding="text/html"><img src=x onerror=alert(1)></annotation-xml></math>',
+  '<math href="javascript:alert(1)"><mi>x</mi></math>',
+  '<math><mi style="background:url(javascript:alert(1))">x</mi></math>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
+  '<svg><use href="data:image/svg+xml,&lt;svg id=x onload=alert(1)&gt;#x"/></svg>',
+  '<svg><animate onbegin=alert(1) attributeName=x dur=1s>',
+  '<svg><set attributeName="href" to="javascript:alert(1)"/><a><text>x</text></a></svg>',
+  '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe></foreignObject></svg>',
+  // TeX that tries to make links, classes, styles or images (KaTeX refuses them: trust is off).
+  '$\\href{javascript:alert(1)}{x}$ and $\\url{javascript:alert(1)}$',
+  '$$\\htmlClass{visually-hidden}{x}\\htmlStyle{background:url(javascript:alert(1))}{y}$$',
+  '$\\htmlId{x}{y}\\htmlData{onclick=alert(1)}{z}\\includegraphics{javascript:alert(1)}$',
+  '\\(<img src=x onerror=alert(1)>\\) and $<script>alert(1)</script>$',
+  '$\\text{<img src=x onerror=alert(1)>}$',
+  // The only TeX whose MathML carries a style attribute: the sanitizer drops it.
+  '$\\pmb{x}$ and $\\fcolorbox{red}{blue}{x}$',
+];
+
+/**
+ * MathML a renderer could be tricked into emitting, each calling `alert`; for the MathML
+ * sanitizer directly (math-render.test.ts) and in the browser (sanitizer.spec.ts).
+ */
+export const MATHML_XSS_CORPUS: readonly string[] = [
+  '<math><maction actiontype="statusline#javascript:alert(1)"><mi>x</mi><mi>y</mi></maction></math>',
+  '<math><semantics><mi>x</mi><annotation-xml encoding="text/html"><img src=x onerror=alert(1)></annotation-xml></semantics></math>',
+  '<math><annotation-xml encoding="application/xhtml+xml"><a href="javascript:alert(1)">x</a></annotation-xml></math>',
+  '<math href="javascript:alert(1)"><mi>x</mi></math>',
+  '<math><mi href="javascript:alert(1)" xlink:href="javascript:alert(1)">x</mi></math>',
+  '<math><mi style="background:url(javascript:alert(1))" class="visually-hidden">x</mi></math>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
+  '<math><mtext><img src=x onerror=alert(1)></mtext></math>',
+  '<math><mi onclick="alert(1)" onmouseover="alert(1)">x</mi></math>',
+  '<math><svg><script>alert(1)</script></svg></math>',
+  '<math><mstyle><script>alert(1)</script></mstyle></math>',
+  '<math><menclose notation="box"><mtext><iframe srcdoc="<script>alert(1)</script>"></iframe></mtext></menclose></math>',
 ];
