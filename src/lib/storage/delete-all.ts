@@ -1,6 +1,7 @@
 /**
  * "Delete all data": everything Parley keeps in this browser. The IndexedDB database (every
- * conversation, message, preset, draft and setting, the key included), Parley's own entries in
+ * conversation, message, preset, draft and setting, the key included) and the search index's
+ * (search-store.ts), Parley's own entries in
  * localStorage and sessionStorage, the service worker and Cache Storage.
  *
  * The database is deleted whole (`deleteDatabase`), not emptied store by store: nothing of an
@@ -17,11 +18,14 @@
  */
 import { StorageError, toStorageError } from './errors';
 import { DB_NAME } from './schema';
+import { SEARCH_DB_NAME } from './search-store';
 import { isParleyCache, parleyScope } from '../pwa/cache-names';
 
 export interface DeleteAllOptions {
   /** Database name; tests use their own. Defaults to DB_NAME. */
   name?: string;
+  /** The search index's own database (search-store.ts); tests use their own. */
+  searchName?: string;
   /** Defaults to the global `indexedDB`. */
   indexedDB?: IDBFactory;
   /** Defaults to the global `caches` (missing on insecure pages). */
@@ -47,8 +51,12 @@ const WEB_STORAGE_PREFIX = 'parley';
  */
 export function deleteAllData(options: DeleteAllOptions = {}): Promise<void> {
   const factory = options.indexedDB ?? (typeof indexedDB === 'undefined' ? undefined : indexedDB);
+  // The search index is derived from the data, but it holds the same words: it goes too.
   const database = factory
-    ? deleteDatabase(factory, options.name ?? DB_NAME, options.onBlocked)
+    ? Promise.all([
+        deleteDatabase(factory, options.name ?? DB_NAME, options.onBlocked),
+        deleteDatabase(factory, options.searchName ?? SEARCH_DB_NAME, options.onBlocked),
+      ])
     : Promise.resolve();
   // Caches and the service worker hold only Parley's own files, none of the person's data: a
   // failure there must not report the deletion as failed. The next start re-installs both.
