@@ -284,6 +284,77 @@ async function benchOpenLong(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Switching versions in a 1,000-message conversation: message 940 (a question) has a second
+ * version with its own 59 messages. From the click on "Previous version" to the other branch's
+ * newest message drawn.
+ */
+async function benchVersionSwitch(page: Page): Promise<void> {
+  await clearData(page);
+  await seed(page, 1, 1_000);
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const request = indexedDB.open('parley');
+      request.onsuccess = () => resolve(request.result);
+    });
+    const tx = db.transaction(['conversations', 'messages'], 'readwrite');
+    const base = Date.now();
+    let parentId = 'bench-c0-m939';
+    for (let m = 940; m < 1_000; m++) {
+      const id = `bench-alt-m${m}`;
+      const isUser = m % 2 === 0;
+      tx.objectStore('messages').put({
+        id,
+        conversationId: 'bench-c0',
+        parentId,
+        role: isUser ? 'user' : 'assistant',
+        content: isUser ? `Other question ${m}?` : `Other answer ${m}.`,
+        status: 'complete',
+        createdAt: base + m,
+        updatedAt: base + m,
+      });
+      parentId = id;
+    }
+    const conversations = tx.objectStore('conversations');
+    const request = conversations.get('bench-c0');
+    request.onsuccess = () => {
+      conversations.put({ ...request.result, currentLeafId: parentId, updatedAt: base + 5_000 });
+    };
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+  });
+  await page.reload();
+  await page.getByText('Other answer 999.').waitFor();
+  const elapsed = await page.evaluate(async () => {
+    const article = [...document.querySelectorAll('[role="log"] article')].find((a) =>
+      a.textContent.includes('Other question 940?'),
+    );
+    const previous = article?.querySelector<HTMLButtonElement>(
+      'button[aria-label="Previous version"]',
+    );
+    if (!previous) throw new Error('no Previous version button');
+    const start = performance.now();
+    previous.click();
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        const articles = document.querySelectorAll('[role="log"] article');
+        if (articles[articles.length - 1]?.textContent.includes('Answer 999.')) {
+          requestAnimationFrame(() => resolve());
+        } else requestAnimationFrame(check);
+      };
+      check();
+    });
+    return performance.now() - start;
+  });
+  record({
+    name: 'switch versions in a 1,000-message conversation',
+    value: elapsed,
+    unit: 'ms',
+    budget: 50,
+    kind: 'max',
+  });
+}
+
 async function benchColdStart(page: Page): Promise<void> {
   await clearData(page);
   await seed(page, 200, 100);
@@ -308,6 +379,128 @@ async function benchColdStart(page: Page): Promise<void> {
     budget: 500,
     kind: 'max',
   });
+}
+
+/**
+ * A ChatGPT data export of about 100 MB, built from the shape ChatGPT writes (the import unit
+ * tests' fixture): conversations of 100 messages of 500 characters in a `mapping` tree, each
+ * with the hidden system root, model slugs and times, so parsing and converting cost what a real
+ * export costs.
+ */
+function chatGptExport(targetBytes: number): string {
+  const words = 'the quick brown fox jumps over a lazy dog while 你好世界 rain falls softly ';
+  const text = (seed: number) => (words.repeat(8) + String(seed)).slice(0, 500);
+  const parts: string[] = [];
+  let bytes = 2;
+  for (let c = 0; bytes < targetBytes; c += 1) {
+    const mapping: Record<string, unknown> = {
+      root: { id: 'root', message: null, parent: null, children: ['m0'] },
+    };
+    for (let m = 0; m < 100; m += 1) {
+      const id = `m${String(m)}`;
+      const role = m % 2 === 0 ? 'user' : 'assistant';
+      mapping[id] = {
+        id,
+        message: {
+          id,
+          author: { role, name: null, metadata: {} },
+          create_time: 1714550400 + c * 1000 + m,
+          update_time: null,
+          content: { content_type: 'text', parts: [text(c * 100 + m)] },
+          status: 'finished_successfully',
+          end_turn: role === 'assistant',
+          weight: 1,
+          metadata:
+            role === 'assistant' ? { model_slug: 'gpt-4o', finish_details: { type: 'stop' } } : {},
+          recipient: 'all',
+          channel: null,
+        },
+        parent: m === 0 ? 'root' : `m${String(m - 1)}`,
+        children: m === 99 ? [] : [`m${String(m + 1)}`],
+      };
+    }
+    const item = JSON.stringify({
+      title: `Bench conversation ${String(c)}`,
+      create_time: 1714550400 + c * 1000,
+      update_time: 1714550400 + c * 1000 + 99,
+      mapping,
+      moderation_results: [],
+      current_node: 'm99',
+      conversation_id: `bench-${String(c)}`,
+      default_model_slug: 'gpt-4o',
+      id: `bench-${String(c)}`,
+    });
+    parts.push(item);
+    bytes += Buffer.byteLength(item) + 1;
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/**
+ * Import of a 100 MB ChatGPT export through Settings → Import conversations, as a person does it:
+ * choose the file, wait for the summary, Import. Reports the time from choosing to imported, the
+ * peak JS heap of the page (the worker's own heap is not visible to `performance.memory`), and the
+ * longest main-thread task meanwhile.
+ */
+async function benchImport(page: Page): Promise<void> {
+  await clearData(page);
+  await page.reload();
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'conversations.json');
+  writeFileSync(path, chatGptExport(100 * 1024 * 1024));
+  await page.evaluate(() => {
+    const state = { longest: 0, peakHeap: 0, timer: 0 };
+    (window as unknown as { importBench: typeof state }).importBench = state;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        state.longest = Math.max(state.longest, entry.duration);
+    }).observe({ type: 'longtask' });
+    const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    state.timer = window.setInterval(() => {
+      state.peakHeap = Math.max(state.peakHeap, memory?.usedJSHeapSize ?? 0);
+    }, 50);
+  });
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const region = page.getByRole('region', { name: 'Storage', exact: true });
+  const start = Date.now();
+  await region.getByLabel('Import conversations', { exact: true }).setInputFiles(path);
+  await region.getByRole('button', { name: 'Import', exact: true }).click({ timeout: 600_000 });
+  await region.getByText(/^Imported\./).waitFor({ timeout: 600_000 });
+  const seconds = (Date.now() - start) / 1000;
+  const { longest, peakHeap } = await page.evaluate(() => {
+    const state = (
+      window as unknown as { importBench: { longest: number; peakHeap: number; timer: number } }
+    ).importBench;
+    clearInterval(state.timer);
+    return state;
+  });
+  console.log(
+    `  imported in ${seconds.toFixed(1)} s, peak page heap ${(peakHeap / 1024 ** 2).toFixed(0)} MB`,
+  );
+  record({
+    name: 'import 100 MB ChatGPT export: time to imported',
+    value: seconds,
+    unit: 's',
+    budget: Infinity,
+    kind: 'max',
+  });
+  record({
+    name: 'import 100 MB ChatGPT export: peak page JS heap',
+    value: peakHeap / 1024 ** 2,
+    unit: 'MB',
+    budget: Infinity,
+    kind: 'max',
+  });
+  record({
+    name: 'import 100 MB ChatGPT export: longest main-thread task',
+    value: longest,
+    unit: 'ms',
+    budget: 100,
+    kind: 'max',
+  });
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
 }
 
 async function main(): Promise<void> {
@@ -340,8 +533,12 @@ async function main(): Promise<void> {
     await benchStreaming(page, server, true);
     console.log('Opening a 1,000-message conversation…');
     await benchOpenLong(page);
+    console.log('Switching versions in a 1,000-message conversation…');
+    await benchVersionSwitch(page);
     console.log('Cold start with 200 conversations of 100 messages…');
     await benchColdStart(page);
+    console.log('Importing a 100 MB ChatGPT export…');
+    await benchImport(page);
   } finally {
     await browser.close();
     host.kill();

@@ -315,6 +315,20 @@ describe('the import flow against the store', () => {
     store.close();
   });
 
+  it('a delete leaves a tombstone in its transaction; undo of the delete removes it; export carries it', async () => {
+    const store = await freshStore();
+    await store.restoreConversation(conversation({ id: 'c' }), [
+      message({ id: 'm', conversationId: 'c' }),
+    ]);
+    const deleted = await store.deleteConversation('c', 42);
+    expect(await store.listTombstones()).toEqual([{ id: 'c', deletedAt: 42 }]);
+    expect((await store.exportAll(NOW)).tombstones).toEqual([{ id: 'c', deletedAt: 42 }]);
+    if (!deleted) throw new Error('not deleted');
+    await store.restoreConversation(deleted.conversation, deleted.messages);
+    expect(await store.listTombstones()).toEqual([]);
+    store.close();
+  });
+
   it('carries tombstones from the file, so their conversations stay away later', async () => {
     const store = await freshStore();
     await applyImport(
