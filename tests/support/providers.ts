@@ -250,7 +250,10 @@ function partialAnswer(meta: CompletionMeta): string[] {
   ];
 }
 
-/** Some text, then an SSE `event: error` rejecting the request (a 4xx-class failure). */
+/**
+ * An SSE `event: error` rejecting the request (a 4xx-class failure) right after the role chunk,
+ * before any text: the case a client would otherwise retry, paying for each attempt.
+ */
 function errorEvent({ meta }: ReplayContext): Replay {
   const error = {
     message: TOKEN_LIMIT_MESSAGE,
@@ -260,19 +263,22 @@ function errorEvent({ meta }: ReplayContext): Replay {
   };
   return {
     kind: 'sse',
-    frames: [...partialAnswer(meta), `event: error\ndata: ${JSON.stringify({ error })}\n\n`],
+    frames: [
+      chunkEvent(meta, { role: 'assistant', content: '', refusal: null }),
+      `event: error\ndata: ${JSON.stringify({ error })}\n\n`,
+    ],
   };
 }
 
 /**
  * OpenRouter's mid-stream error: a chunk with an `error` object (its `code` the HTTP status a
- * request error would have had) and `finish_reason: "error"`.
+ * request error would have had) and `finish_reason: "error"`, after `before` text chunks.
  */
-function errorChunk(meta: CompletionMeta, code: number, message: string): Replay {
+function errorChunk(meta: CompletionMeta, code: number, message: string, before: string[]): Replay {
   return {
     kind: 'sse',
     frames: [
-      ...partialAnswer(meta),
+      ...before,
       chunkEvent(meta, { content: '' }, 'error', {
         provider: 'OpenAI',
         error: { code, message },
@@ -366,9 +372,12 @@ export function replay(name: ReplayName, context: ReplayContext): Replay {
     case 'error-event':
       return errorEvent(context);
     case 'error-chunk-bad-request':
-      return errorChunk(meta, 400, BAD_REQUEST_IN_STREAM_MESSAGE);
+      return errorChunk(meta, 400, BAD_REQUEST_IN_STREAM_MESSAGE, partialAnswer(meta));
     case 'error-chunk-overloaded':
-      return errorChunk(meta, 503, OVERLOADED_MESSAGE);
+      // Before any text, so a client may retry it (after text, Parley never retries).
+      return errorChunk(meta, 503, OVERLOADED_MESSAGE, [
+        chunkEvent(meta, { role: 'assistant', content: '' }),
+      ]);
     case 'not-streamed':
       return notStreamed(context);
     case 'tool-calls':

@@ -22,8 +22,10 @@ import {
   SLOW_CHUNK_DELAY_MS,
   type ScenarioName,
 } from './scenarios';
+import { REASONING_TEXT, redirectTarget, TOKEN_LIMIT_MESSAGE } from './providers';
 import {
   AZURE_API_VERSION,
+  AZURE_API_VERSION_WITHOUT_STREAM_OPTIONS,
   DEFAULT_DEPLOYMENTS,
   DEFAULT_MODELS,
   startTestServer,
@@ -862,4 +864,64 @@ describe('markdownCorpus', () => {
 
 it('plainReply is the echo the plain scenario sends', () => {
   expect(plainReply('x')).toBe('You said: x');
+});
+
+describe('provider replays (providers.ts)', () => {
+  it('`error-event` frames an SSE `event: error` after the role chunk, as sent', async () => {
+    const response = await rawChat(streamBody('x scenario:error-event'));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain(
+      `event: error\ndata: ${JSON.stringify({ error: { message: TOKEN_LIMIT_MESSAGE, type: 'invalid_request_error', param: null, code: 400 } })}\n\n`,
+    );
+    expect(text).not.toContain('[DONE]');
+  });
+
+  it('`reasoning-openrouter` sends reasoning and reasoning_details with the same text', async () => {
+    const chunks = await collect('x scenario:reasoning-openrouter');
+    const deltas = chunks.flatMap((chunk) =>
+      chunk.choices.map((choice) => choice.delta as Record<string, unknown>),
+    );
+    const withBoth = deltas.filter((delta) => typeof delta.reasoning === 'string');
+    expect(withBoth.length).toBeGreaterThan(1);
+    for (const delta of withBoth) {
+      expect(delta.reasoning_details).toEqual([
+        expect.objectContaining({ type: 'reasoning.text', text: delta.reasoning }),
+      ]);
+    }
+    expect(withBoth.map((delta) => delta.reasoning).join('')).toBe(REASONING_TEXT);
+  });
+
+  it('`not-streamed` answers a stream request with one chat.completion as JSON', async () => {
+    const response = await rawChat(streamBody('x scenario:not-streamed'));
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const body = (await response.json()) as { object: string };
+    expect(body.object).toBe('chat.completion');
+  });
+
+  it('`redirect` answers 307 to the same path on another origin', async () => {
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(streamBody('x scenario:redirect')),
+    });
+    expect(response.status).toBe(307);
+    expect(response.headers.get('location')).toBe(redirectTarget(server.origin));
+    expect(new URL(redirectTarget(server.origin)).origin).not.toBe(server.origin);
+  });
+
+  it('an Azure version from before stream_options rejects it the way Azure did', async () => {
+    const response = await fetch(
+      `${server.origin}/openai/deployments/parley-chat/chat/completions?api-version=${AZURE_API_VERSION_WITHOUT_STREAM_OPTIONS}`,
+      {
+        method: 'POST',
+        headers: { 'api-key': TEST_API_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify(streamBody('x', { stream_options: { include_usage: true } })),
+      },
+    );
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/^Unrecognized request argument supplied: stream_options/);
+  });
 });
