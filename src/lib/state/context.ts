@@ -12,7 +12,7 @@ import type { SettingsState } from './settings.svelte';
 import type { StorageHealth } from './storage-health.svelte';
 import type { RevealState } from '../search/reveal.svelte';
 import type { SearchState } from '../search/search.svelte';
-import type { UsageState } from './usage.svelte';
+import type { LazyUsage } from './usage-lazy.svelte';
 
 export interface AppState {
   settings: SettingsState;
@@ -31,8 +31,8 @@ export interface AppState {
   search: SearchState;
   /** The message a search result asked the transcript to show. */
   reveal: RevealState;
-  /** Usage per request, the monthly budget, prices. */
-  usage: UsageState;
+  /** Usage per request, the monthly budget, prices (loaded after the first screen). */
+  usage: LazyUsage;
 }
 
 const KEY = Symbol('parley-app-state');

@@ -53,11 +53,15 @@ export function recordingUsage(
 
 /** The `onFinished` that stores each request in `usage`, priced for the endpoint in use. */
 export function recordInto(
-  usage: Pick<UsageState, 'record'>,
+  usage: () => Promise<Pick<UsageState, 'record'>>,
   baseUrl: () => string,
   report: (error: unknown) => void,
 ): (request: FinishedRequest) => void {
   return ({ conversationId, model, usage: tokens }) => {
-    usage.record({ conversationId, model, baseUrl: baseUrl(), usage: tokens }).catch(report);
+    // Read now, not once the usage code has loaded: the request went to this endpoint.
+    const endpoint = baseUrl();
+    usage()
+      .then((state) => state.record({ conversationId, model, baseUrl: endpoint, usage: tokens }))
+      .catch(report);
   };
 }

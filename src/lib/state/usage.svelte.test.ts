@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { priceTable } from '../models/price-data';
-import { openStore, usageRepository, type ParleyStore } from '../storage';
+import { openStore, usageRepository, type ParleyStore, type UsageRepository } from '../storage';
 import { UsageState } from './usage.svelte';
 
 const OPENAI = 'https://api.openai.com/v1';
@@ -10,9 +10,11 @@ let store: ParleyStore;
 let now: number;
 let ids: number;
 
+let repository: UsageRepository;
+
 function usageState(): UsageState {
   return new UsageState({
-    repository: usageRepository(store),
+    repository,
     loadPriceTable: () => Promise.resolve(priceTable),
     now: () => now,
     createId: () => `u${(ids += 1)}`,
@@ -31,6 +33,7 @@ beforeEach(async () => {
   store = await openStore({ name: 'usage-state', indexedDB: new IDBFactory() });
   now = new Date(2026, 11, 10, 12).getTime();
   ids = 0;
+  repository = await usageRepository(store);
 });
 
 afterEach(() => {
@@ -48,7 +51,7 @@ describe('UsageState', () => {
       baseUrl: OPENAI,
       usage: tokens(1_000_000, 1_000_000, 400_000, 300_000),
     });
-    const [record] = await usageRepository(store).listUsage();
+    const [record] = await repository.listUsage();
     expect(record).toMatchObject({
       id: 'u1',
       conversationId: 'c1',

@@ -30,6 +30,7 @@ import type { Usage } from '../domain/types';
 import { readEndpointModels, type EndpointModel } from '../models/endpoint-models';
 import {
   costWith,
+  loadPriceTable,
   priceKey,
   quoteFor,
   type CostResult,
@@ -43,7 +44,8 @@ import { newId } from '../utils/id';
 
 export interface UsageDeps {
   repository: UsageRepository;
-  loadPriceTable: () => Promise<PriceTable>;
+  /** Defaults to the genai-prices chunk (models/prices.ts). */
+  loadPriceTable?: () => Promise<PriceTable>;
   now?: () => number;
   createId?: () => string;
 }
@@ -83,7 +85,7 @@ export class UsageState {
 
   constructor(deps: UsageDeps) {
     this.#repository = deps.repository;
-    this.#loadTable = deps.loadPriceTable;
+    this.#loadTable = deps.loadPriceTable ?? loadPriceTable;
     this.#now = deps.now ?? Date.now;
     this.#createId = deps.createId ?? newId;
   }

@@ -415,7 +415,7 @@ describe('version 4 → 5', () => {
     await putRaw(db, 'settings', [{ value: V4.settings, key: 'settings' }]);
     db.close();
     const store = await openStore({ name: NAME, indexedDB: factory });
-    return { factory, store, usage: usageRepository(store) };
+    return { factory, store, usage: await usageRepository(store) };
   }
 
   it('reads every record intact', async () => {

@@ -30,7 +30,7 @@ import {
 } from './schema';
 import type { ParleyDB, StoredConversation, StoredMessage, Tombstone } from './schema';
 import type { ExportFile, ImportData } from './transfer';
-import { createUsageRepository, type UsageRepository } from './usage';
+import type { UsageRepository } from './usage';
 
 /**
  * A change to apply to a conversation as it is stored now, inside the transaction that writes it.
@@ -217,9 +217,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<ParleyS
  * each time it opens), so wrappers and fakes of ParleyStore need not know about it. Pass the
  * store `openStore` returned, not a wrapper.
  */
-export function usageRepository(store: ParleyStore): UsageRepository {
+export function usageRepository(store: ParleyStore): Promise<UsageRepository> {
   if (store instanceof IdbStore) return store.usage();
-  throw new TypeError('usageRepository needs the store openStore returned.');
+  return Promise.reject(new TypeError('usageRepository needs the store openStore returned.'));
 }
 
 /** Undefined where IndexedDB is missing (Node, some embedded webviews, disabled by policy). */
@@ -576,8 +576,9 @@ class IdbStore implements ParleyStore {
     this.#db.close();
   }
 
-  /** The usage repository on this connection (usage.ts). */
-  usage(): UsageRepository {
+  /** The usage repository on this connection (usage.ts, loaded on first use: not first-load code). */
+  async usage(): Promise<UsageRepository> {
+    const { createUsageRepository } = await import('./usage');
     return createUsageRepository(
       (operation) => this.#use(operation),
       (names, work) => this.#transact(names, work),

@@ -11,7 +11,7 @@ let usage: UsageRepository;
 
 beforeEach(async () => {
   store = await openStore({ name: 'usage-test', indexedDB: new IDBFactory() });
-  usage = usageRepository(store);
+  usage = await usageRepository(store);
 });
 
 afterEach(() => {
@@ -96,7 +96,7 @@ describe('usage repository', () => {
     });
   });
 
-  it('refuses a store that is not the one openStore returned', () => {
-    expect(() => usageRepository({ ...store })).toThrow(TypeError);
+  it('refuses a store that is not the one openStore returned', async () => {
+    await expect(usageRepository({ ...store })).rejects.toThrow(TypeError);
   });
 });
