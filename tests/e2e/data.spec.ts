@@ -166,19 +166,20 @@ test.describe('export and import', () => {
     await region
       .getByLabel('Import conversations', { exact: true })
       .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
-    await expect(region.getByRole('status')).toContainText('1 conversations added');
+    await expect(region).toContainText('From a Parley file: 1 new conversations');
+    await region.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(region.getByRole('status')).toContainText('Imported. 1 new conversations');
     await other.getByRole('button', { name: 'Close', exact: true }).click();
     await sidebar(other).getByRole('button', { name: 'Take me with you' }).click();
     await expect(replies(other).last()).toContainText('You said: Take me with you');
 
-    // Importing the same file again changes nothing: the copy here is as new.
+    // Importing the same file again changes nothing.
     await openStorage(other);
     await region
       .getByLabel('Import conversations', { exact: true })
       .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
-    await expect(region.getByRole('status')).toContainText(
-      '0 conversations added, 0 updated, 1 kept',
-    );
+    await expect(region).toContainText('Everything in this file is already here.');
+    await expect(region).toContainText('0 new conversations');
     await fresh.close();
   });
 
@@ -193,8 +194,8 @@ test.describe('export and import', () => {
     const input = region.getByLabel('Import conversations', { exact: true });
 
     for (const [content, reason] of [
-      ['this is not JSON', 'not a Parley export (it is not JSON)'],
-      ['{"format":"another-app","items":[]}', 'not a Parley export'],
+      ['this is not JSON', 'not JSON or a zip'],
+      ['{"format":"another-app","items":[]}', 'Parley does not recognise this file'],
       ['{"format":"parley-export","version":9,"conversations":[]}', 'made by a newer Parley'],
       [
         JSON.stringify({
@@ -215,6 +216,8 @@ test.describe('export and import', () => {
       });
       await expect(region.getByRole('alert')).toContainText(reason);
       await expect(region.getByRole('alert')).toContainText('Nothing was imported.');
+      // The refusal says which formats are supported.
+      await expect(region.getByRole('alert')).toContainText('the ChatGPT data export');
     }
 
     await page.reload();
