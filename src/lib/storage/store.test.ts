@@ -242,7 +242,7 @@ describe('settings', () => {
       requestsPerMinute: null,
       tokensPerMinute: null,
       encryptedKey: null,
-      theme: 'dark',
+      theme: 'dark' as const,
       isAutoTitleOn: true,
       titleModel: 'gpt-4o-mini',
     };
