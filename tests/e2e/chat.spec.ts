@@ -46,7 +46,10 @@ test.describe('chatting', () => {
     server.use('long-markdown');
     await send(page, 'Write a long answer');
     const reply = replies(page).last();
-    await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible({ timeout: 15_000 });
+    // Exact: each code block has a `Copy code` button too.
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible({
+      timeout: 15_000,
+    });
     await expect(reply.getByRole('heading').first()).toBeVisible();
     await expect(reply.getByRole('list').first()).toBeVisible();
     await expect(reply.getByRole('table').first()).toBeVisible();

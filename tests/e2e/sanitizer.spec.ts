@@ -23,13 +23,15 @@ test('no payload of the XSS corpus runs when a reply contains it, in a real brow
   // The test server echoes the message, so the reply carries every payload verbatim.
   await send(page, XSS_CORPUS.join('\n\n'));
   const reply = replies(page).last();
-  await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
+  await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
   const body = reply.locator('.markdown');
   await expect(
     body.locator('script, iframe, object, embed, form, input, style, svg, img'),
   ).toHaveCount(0);
   // MathML comes only from KaTeX (the corpus has TeX in it), with nothing but its own elements.
-  await expect(body.locator('.math math').first()).toBeAttached();
+  // Math renders when it comes on screen: scroll to the last formula, as a reader would.
+  await body.locator('.math').last().scrollIntoViewIfNeeded();
+  await expect(body.locator('.math math').last()).toBeAttached();
   await expect(
     body.locator('math :is(maction, annotation-xml, a, span, img, [href], [class], [id])'),
   ).toHaveCount(0);
