@@ -33,7 +33,7 @@ class FakeApi implements ChatApi {
     return Promise.resolve([]);
   }
   streamChat(_body: unknown, onDelta: DeltaHandler): Promise<StreamResult> {
-    onDelta(0, 'Hi');
+    onDelta(0, 'Hi', 'content');
     return new Promise((resolve) => {
       this.finish = () => {
         resolve({
