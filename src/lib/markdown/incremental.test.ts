@@ -21,6 +21,7 @@ const CORPORA: Readonly<Record<string, string>> = {
   CRLF: '# CRLF\r\n\r\nline one\r\nline two\r\n\r\n- item\r\n- item2\r\n\r\n```\r\ncode\r\n```\r\n',
   'paragraph split by a later line': 'text\n2. two\n---\n\nafter\n',
   'reply without trailing newline': '## Done\n\nAll **good**',
+  math: 'Inline $x^2$ and \\(y\\), $5 and $10.\nText\n$$\n\\frac{a}{b}\n$$\n\n\\[\nz\n\\]\n\n- $a$ item\n\n```sh\necho $HOME\n```\n',
 };
 
 /** Deterministic PRNG (mulberry32), so a failing chunking can be reproduced from its seed. */
