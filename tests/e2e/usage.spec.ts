@@ -4,12 +4,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { startTestServer, TEST_API_KEY } from '../support/server';
 import { expect, replies, send, test } from './fixtures';
 
 async function openUsage(page: Page) {
   await page.getByRole('button', { name: 'Usage', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Usage', exact: true });
-  await expect(dialog).toBeVisible();
+  // The first open loads the dialog's chunk and the usage code: slow on a busy machine.
+  await expect(dialog).toBeVisible({ timeout: 15_000 });
   return dialog;
 }
 
@@ -159,5 +161,59 @@ test.describe('usage', () => {
     // Emptying it removes the budget and the bar.
     await again.getByRole('spinbutton', { name: 'Monthly budget (USD)', exact: true }).fill('');
     await expect(again.getByRole('progressbar')).toHaveCount(0);
+  });
+  test('a model without a known price is counted as unknown until the person sets its price', async ({
+    page,
+  }) => {
+    // A server of its own that serves a model no price list knows.
+    const server = await startTestServer({ models: ['house-model'] });
+    await page.goto('./');
+    await page.getByLabel('API key', { exact: true }).fill(TEST_API_KEY);
+    await page.getByLabel('Base URL', { exact: true }).fill(server.url);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible();
+    await page.getByRole('combobox', { name: 'Model', exact: true }).fill('house-model');
+    await send(page, 'Priced?');
+    await expect(replies(page).last()).toContainText(/\d+ prompt \+ \d+ completion/);
+    let dialog = await openUsage(page);
+    await expect(dialog).toContainText('1 requests used a model without a known price');
+    await expect(
+      dialog
+        .getByRole('table', { name: 'Usage by model', exact: true })
+        .getByRole('row', { name: /house-model/ })
+        .getByRole('cell')
+        .last(),
+    ).toHaveText('$0.00');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings', exact: true });
+    await settings.getByRole('button', { name: 'Save price', exact: true }).click();
+    await expect(settings.getByRole('alert')).toContainText('Nothing was saved.');
+    await settings
+      .getByRole('textbox', { name: 'Model id for the price', exact: true })
+      .fill('house-model');
+    await settings.getByRole('spinbutton', { name: 'Input price', exact: true }).fill('1000');
+    await settings.getByRole('spinbutton', { name: 'Output price', exact: true }).fill('2000');
+    await settings.getByRole('button', { name: 'Save price', exact: true }).click();
+    await expect(settings).toContainText(
+      'house-model: $1,000.00 input, no cached price, $2,000.00 output',
+    );
+    await expect(settings).toContainText(
+      /Price data: genai-prices [\d.]+, published \d{4}-\d{2}-\d{2}\./,
+    );
+    await page.keyboard.press('Escape');
+
+    await send(page, 'Priced now?');
+    await expect(replies(page).last()).toContainText(/\d+ prompt \+ \d+ completion/);
+    dialog = await openUsage(page);
+    const row = dialog
+      .getByRole('table', { name: 'Usage by model', exact: true })
+      .getByRole('row', { name: /house-model/ });
+    await expect(row.getByRole('cell').first()).toHaveText('2');
+    await expect(row.getByRole('cell').last()).not.toHaveText('$0.00');
+    // The first request stays unpriced: it was recorded before the price existed.
+    await expect(dialog).toContainText('1 requests used a model without a known price');
+    await server.close();
   });
 });

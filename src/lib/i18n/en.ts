@@ -485,10 +485,11 @@ export const en = {
   'prices.remove': 'Remove price',
   'prices.invalid':
     'Enter a model id and prices as amounts such as 2.50 (the cached price is optional). Nothing was saved.',
-  'prices.row': '{model}: {input} input, {cached} cached, {output} output per 1M tokens',
+  'prices.row': '{model}: {input} input, {cached}, {output} output per 1M tokens',
+  'prices.cachedAmount': '{cost} cached',
   'prices.noCached': 'no cached price',
   'prices.none': 'No prices of your own yet.',
-  'prices.dataDate': 'Price data: genai-prices {version}, published {date}.',
+  'prices.dataDate': 'Price data: {version}, published {date}.',
   // Import from every client, and export as Markdown (settings → data).
   'import.formats':
     'Parley reads: the ChatGPT data export (the .zip as downloaded, or its conversations.json), BetterChatGPT, NextChat backups, LibreChat, chatbot-ui and Open WebUI exports, and Parley’s own export.',

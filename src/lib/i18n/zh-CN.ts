@@ -456,10 +456,11 @@ export const zhCN: Record<MessageKey, string> = {
   'prices.remove': '删除价格',
   'prices.invalid':
     '请填写模型 ID，并以金额填写价格，例如 2.50（缓存价格可不填）。未保存任何内容。',
-  'prices.row': '{model}：输入 {input}，缓存 {cached}，输出 {output}（每 100 万 token）',
+  'prices.row': '{model}：输入 {input}，{cached}，输出 {output}（每 100 万 token）',
+  'prices.cachedAmount': '缓存 {cost}',
   'prices.noCached': '无缓存价格',
   'prices.none': '还没有你自己设置的价格。',
-  'prices.dataDate': '价格数据：genai-prices {version}，发布于 {date}。',
+  'prices.dataDate': '价格数据：{version}，发布于 {date}。',
   // 从各客户端导入，以及导出为 Markdown（设置 → 数据）。
   'import.formats':
     'Parley 可读取：ChatGPT 数据导出（下载的 .zip 或其中的 conversations.json）、BetterChatGPT、NextChat 备份、LibreChat、chatbot-ui 和 Open WebUI 的导出，以及 Parley 自己的导出文件。',
