@@ -4,7 +4,9 @@
  * Export conversation, Copy, the keyboard, and "what is sent is what is shown" when the model
  * changes right before Send. Each checks the screen and the bodies the test server recorded.
  */
+import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
+import { TEST_API_KEY } from '../support/server';
 import { expect, replies, send, sidebar, test, transcript } from './fixtures';
 
 // Several exchanges per test: more than the default 30 s when the machine is shared.
@@ -326,7 +328,7 @@ test.describe('delete and add', () => {
   });
 });
 
-test.describe('branch', () => {
+test.describe('branch and export', () => {
   test('Branch in new chat opens a copy of the path titled “(branch)”; the original is unchanged', async ({
     page,
     server,
@@ -360,6 +362,57 @@ test.describe('branch', () => {
     await expect(page.getByRole('heading', { name: 'Trip plan', exact: true })).toBeVisible();
     await expect(articles(page)).toHaveCount(4);
     await expect(articles(page).last()).toContainText('You said: Add a day in Kyoto');
+  });
+
+  test('Export conversation downloads the branch as Markdown and the whole tree as JSON, without the key', async ({
+    page,
+    connect,
+  }) => {
+    await connect();
+    await exchange(page, 'Packing list');
+    await button(replies(page).last(), 'Regenerate').click();
+    await expect(replies(page).last()).toContainText('2 / 2');
+    await expect(button(replies(page).last(), 'Regenerate')).toBeEnabled();
+
+    await button(page, 'Export conversation').click();
+    let downloading = page.waitForEvent('download');
+    await button(page, 'Markdown').click();
+    let download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/\.md$/);
+    const markdown = await readFile(await download.path(), 'utf8');
+    expect(markdown).toContain('Packing list');
+    expect(markdown).toContain('You said: Packing list');
+    expect(markdown).not.toContain(TEST_API_KEY);
+
+    await button(page, 'Export conversation').click();
+    downloading = page.waitForEvent('download');
+    await button(page, 'JSON').click();
+    download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/\.json$/);
+    const text = await readFile(await download.path(), 'utf8');
+    expect(text).not.toContain(TEST_API_KEY);
+    const file = JSON.parse(text) as unknown;
+    // The whole tree: both versions of the reply are in it.
+    const replyIds = new Set<string>();
+    JSON.stringify(file, (key, value: unknown) => {
+      if (
+        typeof value === 'object' &&
+        value !== null &&
+        (value as { role?: unknown }).role === 'assistant' &&
+        typeof (value as { id?: unknown }).id === 'string'
+      ) {
+        replyIds.add((value as { id: string }).id);
+      }
+      return value;
+    });
+    expect(replyIds.size).toBe(2);
+
+    // The menu is a keyboard menu too: Escape closes it and returns to its button.
+    await button(page, 'Export conversation').click();
+    await expect(button(page, 'Markdown')).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(button(page, 'Markdown')).toHaveCount(0);
+    await expect(button(page, 'Export conversation')).toBeFocused();
   });
 });
 
