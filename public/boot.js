@@ -3,7 +3,7 @@
 // 1. Applies the theme and language copied to localStorage by src/lib/utils/theme.ts, so a dark
 //    page never flashes light while the app loads.
 // 2. Starts fetching the chunks the first screen will need (the language's strings, the first-run
-//    form) alongside the entry rather than after it. The build lists them on this script's tag
+//    form, or the chat view for someone who has a key) alongside the entry rather than after it. The build lists them on this script's tag
 //    (scripts/first-screen-preload.ts); in development there are none.
 // Keep the keys and values in step with theme.ts.
 (function () {
@@ -26,7 +26,7 @@
   if (!script) return;
   preload(script.getAttribute(locale === 'zh-CN' ? 'data-strings-zh-cn' : 'data-strings-en'));
   // A first visit shows the first-run form; a returning one what it showed last time.
-  if (screen !== 'chat') preload(script.getAttribute('data-screen-setup'));
+  preload(script.getAttribute(screen === 'chat' ? 'data-screen-chat' : 'data-screen-setup'));
 
   // The same rule as matchLocale in src/lib/i18n/index.svelte.ts.
   function matchLocale(tags) {

@@ -15,6 +15,7 @@ const FIRST_SCREEN_MODULES = {
   'data-strings-en': 'src/lib/i18n/en.ts',
   'data-strings-zh-cn': 'src/lib/i18n/zh-CN.ts',
   'data-screen-setup': 'src/views/SetupView.svelte',
+  'data-screen-chat': 'src/views/ChatView.svelte',
 };
 
 /** @returns {import('vite').Plugin} */

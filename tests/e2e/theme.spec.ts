@@ -90,6 +90,9 @@ test.describe('theme', () => {
       .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
     expect(preloads.some((href) => /zh-CN-[\w-]+\.js$/.test(href))).toBe(true);
     expect(preloads.some((href) => /\/en-[\w-]+\.js$/.test(href))).toBe(false);
+    // Someone with a key lands on the chat: its view, not the first-run form, comes along.
+    expect(preloads.some((href) => /ChatView-[\w-]+\.js$/.test(href))).toBe(true);
+    expect(preloads.some((href) => /SetupView-[\w-]+\.js$/.test(href))).toBe(false);
   });
 
   test('a first visit preloads the first-run form with the strings', async ({ page }) => {
