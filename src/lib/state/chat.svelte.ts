@@ -38,7 +38,6 @@ import type { Conversation, Message, Role } from '../domain/types';
 import type { Waiting } from '../domain/waiting';
 import type { ModelInfo } from '../models/types';
 import type { ChatApi } from '../api/client';
-import { toApiError } from '../api/errors';
 import type { RateLimitSnapshot } from '../api/rate-limit-headers';
 import type { StreamResult } from '../api/stream';
 import { newId } from '../utils/id';
@@ -638,6 +637,8 @@ export class ChatState {
       });
       finals = stream.finish(result);
     } catch (thrown) {
+      // The error module loads only when something failed: it is not first-load code.
+      const { toApiError } = await import('../api/errors');
       finals = stream.fail(toApiError(thrown, stream.hasNewText()).toMessageError());
     }
     this.#waiting.delete(id);

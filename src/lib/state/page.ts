@@ -4,7 +4,6 @@
  * finished reply asks for a title.
  */
 import type { ChatApi, ChatApiFactory } from '../api/client';
-import { ApiError } from '../api/errors';
 import type { Conversation, Message, Settings } from '../domain/types';
 import { newId } from '../utils/id';
 
@@ -21,7 +20,11 @@ export function apiProvider(
   return () => {
     const current = settings.settings;
     const { apiKey, ...rest } = current;
-    if (apiKey === null) return Promise.reject(new ApiError('auth', ''));
+    if (apiKey === null) {
+      return import('../api/errors').then(({ ApiError }) =>
+        Promise.reject(new ApiError('auth', '')),
+      );
+    }
     if (cached?.from !== current) cached = { from: current, api: create({ apiKey, ...rest }) };
     return cached.api;
   };

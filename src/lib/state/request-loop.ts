@@ -5,7 +5,7 @@
  * MAX_RETRIES. Stop during a wait ends it: a queued request resolves `null`, a retry rethrows the
  * last error. Plain TypeScript with everything injected, so the loop is tested without runes.
  */
-import { toApiError, type ApiError } from '../api/errors';
+import type { ApiError } from '../api/errors';
 import { isRetryable, MAX_RETRIES, retryDelayMs } from '../api/retry';
 import type { Limits, RateLimiter } from '../domain/rate-limiter';
 import type { Waiting } from '../domain/waiting';
@@ -45,6 +45,8 @@ export async function requestWithRetries<T>(
     try {
       return await loop.attempt();
     } catch (thrown) {
+      // Loaded on the first failure only: the error module is not first-load code.
+      const { toApiError } = await import('../api/errors');
       const error = toApiError(thrown, loop.hasNewText());
       loop.onError?.(error);
       const canRetry = isRetryable(error.kind) && !loop.hasNewText() && attempt < MAX_RETRIES;

@@ -32,7 +32,6 @@ import type { Limits } from '../domain/rate-limiter';
 import type { EncryptedKey, KeyMode, Locale, Provider, Settings, Theme } from '../domain/types';
 import type { ApiError } from '../api/errors';
 import type { ChatApiFactory } from '../api/client';
-import { toApiError } from '../api/errors';
 import { isVaultAvailable, VaultError } from '../crypto/vault-errors';
 
 /** The vault is needed only to lock or unlock a key, so it loads then, not with the page. */
@@ -212,6 +211,8 @@ export class SettingsState {
       const api = await this.#createApi(connection);
       models = await api.listModels(signal);
     } catch (thrown) {
+      // The error module loads only when something failed: it is not first-load code.
+      const { toApiError } = await import('../api/errors');
       const error = toApiError(thrown);
       return { type: 'failed', error, canSaveAnyway: error.kind !== 'auth' };
     }

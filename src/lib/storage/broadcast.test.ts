@@ -7,7 +7,6 @@ import type { StoreChange } from './broadcast';
 import { openStore } from './store';
 import type { ParleyStore } from './store';
 import { conversation, message, preset } from './test-fixtures';
-import { parseExport } from './transfer';
 
 let inner: ParleyStore;
 let store: ParleyStore;
@@ -69,7 +68,6 @@ describe('withBroadcast', () => {
     inner.close();
     await expect(store.putConversation(conversation())).rejects.toThrow();
     await expect(store.putMessages([message()])).rejects.toThrow();
-    await expect(store.importAll({ conversations: [], presets: [] })).rejects.toThrow();
     expect(published).toEqual([]);
   });
 
@@ -84,19 +82,6 @@ describe('withBroadcast', () => {
     await store.putDraft({ conversationId: 'c1', text: 'x', updatedAt: 1 });
     await store.deleteDrafts(['c1']);
     expect(published).toEqual([]);
-  });
-
-  it('publishes one change for an import', async () => {
-    await store.importAll(
-      parseExport(
-        JSON.stringify({
-          format: 'parley-export',
-          version: 1,
-          conversations: [{ ...conversation(), messages: [message()] }],
-        }),
-      ),
-    );
-    expect(published).toEqual([{ type: 'imported' }]);
   });
 
   it('a failure to publish does not fail the committed write', async () => {

@@ -16,12 +16,11 @@ import type {
   ImportPlanned,
   ImportRequest,
   ImportSnapshot,
-  ImportSummary,
   ImportUndo,
   MessageWrites,
   ParleyStore,
 } from './store';
-import type { ExportFile, ImportData } from './transfer';
+import type { ExportFile } from './transfer';
 
 export type StoreChange =
   /** The conversation record was written or deleted. */
@@ -188,10 +187,6 @@ class BroadcastingStore implements ParleyStore {
 
   deleteDrafts(conversationIds: string[]): Promise<void> {
     return this.#store.deleteDrafts(conversationIds);
-  }
-
-  importAll(data: ImportData): Promise<ImportSummary> {
-    return this.#after(this.#store.importAll(data), () => [{ type: 'imported' }]);
   }
 
   listTombstones(): Promise<Tombstone[]> {

@@ -4,8 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../domain/defaults';
 import type { Message, Preset } from '../domain/types';
 import { StorageError } from './errors';
-import { CONVERSATIONS, DB_VERSION, DRAFTS, MESSAGES, PRESETS, SETTINGS } from './schema';
-import { parseExport } from './transfer';
+import { CONVERSATIONS, DB_VERSION, DRAFTS, MESSAGES, PRESETS } from './schema';
 import { openStore } from './store';
 import type { ParleyStore } from './store';
 import { conversation, getAllRaw, message, openRaw, preset, putRaw } from './test-fixtures';
@@ -490,114 +489,5 @@ describe('exportAll', () => {
     const text = JSON.stringify(file);
     expect(text).not.toContain('sk-secret-key');
     expect(text).not.toContain('ciphertext');
-  });
-
-  it('round-trips through an import into an empty database', async () => {
-    const c = conversation({ currentLeafId: 'm2' });
-    const messages = [message(), message({ id: 'm2', parentId: 'm1', role: 'assistant' })];
-    await store.restoreConversation(c, messages);
-    await store.putPreset(preset());
-    const text = JSON.stringify(await store.exportAll(0));
-
-    const other = await openStore({ name: 'parley-other', indexedDB: factory });
-    await other.importAll(parseExport(text));
-    expect(await other.listConversations()).toEqual([c]);
-    expect(await other.listMessages(c.id)).toEqual(messages);
-    expect(await other.listPresets()).toEqual([preset()]);
-    other.close();
-  });
-});
-
-describe('importAll', () => {
-  const file = (conversations: unknown[], presets: unknown[] = []) =>
-    parseExport(JSON.stringify({ format: 'parley-export', version: 1, conversations, presets }));
-
-  it('adds new records, replaces older ones, keeps newer ones, and counts each', async () => {
-    await store.restoreConversation(conversation({ id: 'older', title: 'Here', updatedAt: 5 }), [
-      message({ id: 'om', conversationId: 'older', content: 'here', updatedAt: 5 }),
-    ]);
-    await store.restoreConversation(
-      conversation({ id: 'newer', title: 'Here', updatedAt: 50 }),
-      [],
-    );
-    await store.putPreset(preset({ id: 'p1', name: 'Here', updatedAt: 50 }));
-
-    const summary = await store.importAll(
-      file(
-        [
-          {
-            ...conversation({ id: 'older', title: 'File', updatedAt: 10 }),
-            messages: [
-              message({ id: 'om', conversationId: 'older', content: 'file', updatedAt: 10 }),
-            ],
-          },
-          { ...conversation({ id: 'newer', title: 'File', updatedAt: 10 }), messages: [] },
-          {
-            ...conversation({ id: 'fresh', title: 'File' }),
-            messages: [message({ id: 'fm', conversationId: 'fresh' })],
-          },
-        ],
-        [preset({ id: 'p1', name: 'File', updatedAt: 10 }), preset({ id: 'p2', name: 'File' })],
-      ),
-    );
-
-    expect(summary).toEqual({
-      conversations: { added: 1, updated: 1, kept: 1 },
-      messages: { added: 1, updated: 1, kept: 0 },
-      presets: { added: 1, updated: 0, kept: 1 },
-    });
-    expect((await store.getConversation('older'))?.title).toBe('File');
-    expect((await store.listMessages('older'))[0]?.content).toBe('file');
-    expect((await store.getConversation('newer'))?.title).toBe('Here');
-    expect((await store.getConversation('fresh'))?.title).toBe('File');
-    expect((await store.listMessages('fresh')).map((m) => m.id)).toEqual(['fm']);
-    const names = (await store.listPresets()).map((p) => `${p.id}:${p.name}`).sort();
-    expect(names).toEqual(['p1:Here', 'p2:File']);
-  });
-
-  it('never stores the messages list inside the conversation record', async () => {
-    await store.importAll(file([{ ...conversation(), messages: [message()] }]));
-    const raw = await openSameDatabase();
-    const [stored] = await getAllRaw(raw, CONVERSATIONS);
-    raw.close();
-    expect(stored).not.toHaveProperty('messages');
-  });
-
-  it('leaves settings alone', async () => {
-    await store.putSettings({ ...DEFAULT_SETTINGS, apiKey: 'sk-mine' });
-    await store.importAll(
-      parseExport(
-        JSON.stringify({
-          format: 'parley-export',
-          version: 1,
-          conversations: [],
-          settings: { baseUrl: 'https://attacker.test/v1', apiKey: 'sk-theirs' },
-        }),
-      ),
-    );
-    expect(await store.getSettings()).toEqual({ ...DEFAULT_SETTINGS, apiKey: 'sk-mine' });
-    const raw = await openSameDatabase();
-    expect(await getAllRaw(raw, SETTINGS)).toHaveLength(1);
-    raw.close();
-  });
-
-  it('on a full disk stores none of it and keeps what was there', async () => {
-    await store.restoreConversation(conversation({ id: 'kept', updatedAt: 1 }), [
-      message({ id: 'km', conversationId: 'kept' }),
-    ]);
-    const data = file([
-      { ...conversation({ id: 'kept', title: 'Replaced?', updatedAt: 99 }), messages: [] },
-      { ...conversation({ id: 'a' }), messages: [message({ id: 'am', conversationId: 'a' })] },
-      { ...conversation({ id: 'b' }), messages: [message({ id: 'bm', conversationId: 'b' })] },
-    ]);
-    failPutWithQuota(3);
-
-    await expectStorageError(store.importAll(data), 'quota');
-    vi.restoreAllMocks();
-
-    expect((await store.listConversations()).map((c) => c.id)).toEqual(['kept']);
-    expect((await store.getConversation('kept'))?.title).toBe('Greetings');
-    expect((await store.listMessages('kept')).map((m) => m.id)).toEqual(['km']);
-    expect(await store.listMessages('a')).toEqual([]);
   });
 });

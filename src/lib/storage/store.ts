@@ -29,7 +29,7 @@ import {
   TOMBSTONES,
 } from './schema';
 import type { ParleyDB, StoredConversation, StoredMessage, Tombstone } from './schema';
-import type { ExportFile, ImportData } from './transfer';
+import type { ExportFile } from './transfer';
 import type { UsageRepository } from './usage';
 
 /**
@@ -45,21 +45,6 @@ export type ConversationChange = (stored: Conversation | undefined) => Conversat
 export interface MessageWrites {
   put?: readonly Message[];
   delete?: readonly string[];
-}
-
-/** How many records of one kind an import added, replaced, and left alone. */
-export interface ImportCounts {
-  added: number;
-  /** Replaced because the file's copy was newer (larger updatedAt). */
-  updated: number;
-  /** Left as they are: the copy here was as new or newer. */
-  kept: number;
-}
-
-export interface ImportSummary {
-  conversations: ImportCounts;
-  messages: ImportCounts;
-  presets: ImportCounts;
 }
 
 export interface ParleyStore {
@@ -123,12 +108,6 @@ export interface ParleyStore {
    * in ONE transaction (a consistent snapshot even while another tab writes).
    */
   exportAll(now: number): Promise<ExportFile>;
-  /**
-   * Merges checked import data (transfer.ts `parseExport`) in ONE transaction: a record whose id
-   * is new is added; one whose id exists replaces it only if its updatedAt is larger. Either all
-   * of it is stored or, on any failure (a full disk), none of it.
-   */
-  importAll(data: ImportData): Promise<ImportSummary>;
   /** The tombstones of deleted conversations (see schema.ts `Tombstone`). */
   listTombstones(): Promise<Tombstone[]>;
   /**
@@ -445,21 +424,6 @@ class IdbStore implements ParleyStore {
     });
   }
 
-  importAll(data: ImportData): Promise<ImportSummary> {
-    return this.#transact([CONVERSATIONS, MESSAGES, PRESETS], async (tx) => {
-      const conversations = data.conversations.map(({ messages: _, ...conversation }) => ({
-        ...conversation,
-      }));
-      const messages = data.conversations.flatMap((conversation) => conversation.messages);
-      const [conversationCounts, messageCounts, presetCounts] = await Promise.all([
-        mergeNewer(tx.objectStore(CONVERSATIONS), conversations),
-        mergeNewer(tx.objectStore(MESSAGES), messages),
-        mergeNewer(tx.objectStore(PRESETS), data.presets),
-      ]);
-      return { conversations: conversationCounts, messages: messageCounts, presets: presetCounts };
-    });
-  }
-
   listTombstones(): Promise<Tombstone[]> {
     return this.#use(async (db) => (await db.getAll(TOMBSTONES)).flatMap(readTombstone));
   }
@@ -664,45 +628,6 @@ function withActivity(stored: Conversation, written: Conversation): Conversation
     updatedAt: Math.max(stored.updatedAt, written.updatedAt),
     title: stored.title === '' ? written.title : stored.title,
   };
-}
-
-interface Dated {
-  id: string;
-  updatedAt: number;
-}
-
-/** Anything `put`-able keyed by `id` in a read-write transaction (conversations, messages...). */
-interface KeyedStore {
-  get(id: string): Promise<unknown>;
-  put(value: never): Promise<unknown>;
-}
-
-/**
- * Adds the records whose id is new and replaces those whose stored copy is older (smaller
- * updatedAt, as it reads after normalising); leaves the rest. Reads are issued together.
- */
-async function mergeNewer(store: KeyedStore, records: readonly Dated[]): Promise<ImportCounts> {
-  const counts: ImportCounts = { added: 0, updated: 0, kept: 0 };
-  const existing = await Promise.all(records.map((record) => store.get(record.id)));
-  records.forEach((record, index) => {
-    const stored = existing[index];
-    if (stored === undefined) counts.added += 1;
-    else if (record.updatedAt > storedUpdatedAt(stored)) counts.updated += 1;
-    else {
-      counts.kept += 1;
-      return;
-    }
-    issue(store.put(toPlain(record) as never));
-  });
-  return counts;
-}
-
-/** The updatedAt a stored record reads as (normalize.ts falls back to createdAt, then 0). */
-function storedUpdatedAt(stored: unknown): number {
-  const { updatedAt, createdAt } = stored as { updatedAt?: unknown; createdAt?: unknown };
-  if (typeof updatedAt === 'number' && Number.isFinite(updatedAt)) return updatedAt;
-  if (typeof createdAt === 'number' && Number.isFinite(createdAt)) return createdAt;
-  return 0;
 }
 
 /** A stored tombstone as a list of zero or one: a damaged record reads as none. */
