@@ -56,3 +56,26 @@ export function childrenByParent(messages: readonly Message[]): Map<string | nul
 function bySiblingOrder(a: Message, b: Message): number {
   return a.createdAt - b.createdAt || (a.choiceIndex ?? 0) - (b.choiceIndex ?? 0);
 }
+
+/** Where a message stands among its siblings (the versions under one parent), 1-based. */
+export interface Version {
+  index: number;
+  count: number;
+  siblings: Message[];
+}
+
+export function versionOf(
+  children: ReadonlyMap<string | null, readonly Message[]>,
+  message: Message,
+): Version {
+  const siblings = [...(children.get(message.parentId) ?? [message])];
+  const index = siblings.findIndex((m) => m.id === message.id);
+  return index === -1
+    ? { index: 1, count: 1, siblings: [message] }
+    : { index: index + 1, count: siblings.length, siblings };
+}
+
+/** Whether the branch ends with a message the model has not answered yet. */
+export function awaitsReply(branch: readonly Message[]): boolean {
+  return branch.at(-1)?.role === 'user';
+}

@@ -6,31 +6,15 @@
  *
  * Stored and imported data can be anything, so every walk here is cycle-safe.
  */
-import { branchTo, childrenByParent } from './conversation';
+import { branchTo, childrenByParent, versionOf } from './conversation';
+
+export { awaitsReply, versionOf, type Version } from './conversation';
 import type { Message, Role } from './types';
 
 /** How a new record gets its id and time (injected so tests are deterministic). */
 export interface Minting {
   newId: () => string;
   now: number;
-}
-
-/** Where a message stands among its siblings (the versions under one parent), 1-based. */
-export interface Version {
-  index: number;
-  count: number;
-  siblings: Message[];
-}
-
-export function versionOf(
-  children: ReadonlyMap<string | null, readonly Message[]>,
-  message: Message,
-): Version {
-  const siblings = [...(children.get(message.parentId) ?? [message])];
-  const index = siblings.findIndex((m) => m.id === message.id);
-  return index === -1
-    ? { index: 1, count: 1, siblings: [message] }
-    : { index: index + 1, count: siblings.length, siblings };
 }
 
 /**
@@ -195,9 +179,4 @@ export function copyPath(
     copies.push(copy);
   }
   return copies;
-}
-
-/** Whether the branch ends with a message the model has not answered yet. */
-export function awaitsReply(branch: readonly Message[]): boolean {
-  return branch.at(-1)?.role === 'user';
 }

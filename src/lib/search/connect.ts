@@ -11,7 +11,6 @@ import { latestLeaf } from '../domain/conversation';
 import type { Conversation, Message } from '../domain/types';
 import type { StoreChange } from '../storage';
 import type { ChangeOrigin } from '../state/sync';
-import { leafFor } from './branch';
 import type { SearchHit } from './engine';
 import { RevealState } from './reveal.svelte';
 import { SearchState, type SearchWorker } from './search.svelte';
@@ -76,6 +75,8 @@ export function connectSearch(wiring: SearchWiring): SearchParts {
     if (messageId !== null) {
       const messages = await store.listMessages(hit.conversationId);
       const current = conversation.currentLeafId ?? latestLeaf(messages);
+      // Loaded with the first result opened: not first-load code.
+      const { leafFor } = await import('./branch');
       const leaf = leafFor(messages, messageId, current);
       if (leaf !== null && leaf !== conversation.currentLeafId) {
         await conversations.update(hit.conversationId, (c) => ({ ...c, currentLeafId: leaf }));

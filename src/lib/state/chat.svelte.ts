@@ -20,20 +20,9 @@ import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { branchTo, childrenByParent, latestLeaf, titleFromText } from '../domain/conversation';
 import { buildChatRequest, type ChatRequestBody } from '../domain/request';
 import { estimateRequestTokens, RateLimiter, type Limits } from '../domain/rate-limiter';
-import {
-  appendedMessage,
-  awaitsReply,
-  copyPath,
-  editedInPlace,
-  editedVersion,
-  leafAfterVersionStep,
-  newestLeafUnder,
-  removeMessage,
-  restoreRemoval,
-  versionOf,
-  type Removal,
-  type Version,
-} from '../domain/tree';
+import { awaitsReply, versionOf, type Version } from '../domain/conversation';
+import type * as Tree from '../domain/tree';
+import type { Removal } from '../domain/tree';
 import type { Conversation, Message, Role } from '../domain/types';
 import type { Waiting } from '../domain/waiting';
 import type { ModelInfo } from '../models/types';
@@ -98,6 +87,11 @@ const CONTINUE_PROMPT =
 interface DeletedMessage {
   removal: Removal;
   previousLeafId: string | null;
+}
+
+/** The tree operations load with the first one used: they are not first-load code. */
+function tree(): Promise<typeof Tree> {
+  return import('../domain/tree');
 }
 
 function defaultScheduleFrame(callback: () => void): void {
@@ -321,10 +315,11 @@ export class ChatState {
    */
   editAndSend(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
     if (this.isStreaming(conversation.id) || text.trim() === '') return Promise.resolve(false);
-    return this.#exclusive(conversation.id, () => {
+    return this.#exclusive(conversation.id, async () => {
       const all = this.messages(conversation.id);
       const original = all.find((m) => m.id === messageId);
-      if (original?.role !== 'user') return Promise.resolve(false);
+      if (original?.role !== 'user') return false;
+      const { editedVersion } = await tree();
       const edited = editedVersion(original, text, this.#mint());
       const history = [...branchTo(all, original.parentId), edited];
       return this.#startReply(conversation, history, [edited]);
@@ -369,6 +364,7 @@ export class ChatState {
   async saveEdit(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
     const message = this.messages(conversation.id).find((m) => m.id === messageId);
     if (!message || message.status === 'streaming') return false;
+    const { editedInPlace } = await tree();
     const edited = editedInPlace(message, text, this.#now());
     return this.#commit(conversation.id, (c) => c, { put: [edited] });
   }
@@ -377,6 +373,7 @@ export class ChatState {
   async addMessage(conversation: Conversation, role: Role, text: string): Promise<boolean> {
     if (this.isStreaming(conversation.id) || text.trim() === '') return false;
     const branch = this.branch(conversation);
+    const { appendedMessage } = await tree();
     const message = appendedMessage(branch, conversation.id, role, text, this.#mint());
     const isFirstUser = role === 'user' && !branch.some((m) => m.role === 'user');
     return this.#commit(
@@ -399,6 +396,7 @@ export class ChatState {
   async deleteMessage(conversation: Conversation, messageId: string): Promise<boolean> {
     if (this.isStreaming(conversation.id)) return false;
     const previousLeafId = this.branch(conversation).at(-1)?.id ?? null;
+    const { removeMessage } = await tree();
     const removal = removeMessage(
       this.messages(conversation.id),
       messageId,
@@ -424,6 +422,7 @@ export class ChatState {
   async undoDelete(conversationId: string): Promise<void> {
     const deleted = this.#deleted.get(conversationId);
     if (!deleted) return;
+    const { restoreRemoval } = await tree();
     const restored = restoreRemoval(this.messages(conversationId), deleted.removal, this.#now());
     const isDone = await this.#commit(
       conversationId,
@@ -439,6 +438,7 @@ export class ChatState {
 
   /** Shows another branch: the newest leaf under `messageId` becomes the current one. */
   async showBranch(conversation: Conversation, messageId: string): Promise<void> {
+    const { newestLeafUnder } = await tree();
     await this.#showLeaf(
       conversation.id,
       newestLeafUnder(this.messages(conversation.id), messageId),
@@ -447,6 +447,7 @@ export class ChatState {
 
   /** Shows the previous or next version of a message, with the rest of its newest branch. */
   async showVersion(conversation: Conversation, message: Message, step: -1 | 1): Promise<void> {
+    const { leafAfterVersionStep } = await tree();
     const leaf = leafAfterVersionStep(this.messages(conversation.id), message, step);
     if (leaf !== null) await this.#showLeaf(conversation.id, leaf);
   }
@@ -475,6 +476,7 @@ export class ChatState {
   ): Promise<Conversation | null> {
     const source = this.#latest(conversation);
     const id = this.#newId();
+    const { copyPath } = await tree();
     const copies = copyPath(this.messages(conversation.id), messageId, id, this.#newId);
     if (copies.length === 0) return null;
     const now = this.#now();

@@ -1,6 +1,8 @@
 /** The page's state objects, handed from App.svelte to every view through Svelte context. */
 import { getContext, setContext } from 'svelte';
 import type { BackupState } from './backup.svelte';
+import type { Lazy } from './lazy.svelte';
+import type { UsageState } from './usage.svelte';
 import type { ChatState } from './chat.svelte';
 import type { ConversationsState } from './conversations.svelte';
 import type { DeleteAllState } from './delete-all.svelte';
@@ -12,7 +14,6 @@ import type { SettingsState } from './settings.svelte';
 import type { StorageHealth } from './storage-health.svelte';
 import type { RevealState } from '../search/reveal.svelte';
 import type { SearchState } from '../search/search.svelte';
-import type { LazyUsage } from './usage-lazy.svelte';
 
 export interface AppState {
   settings: SettingsState;
@@ -26,13 +27,14 @@ export interface AppState {
   /** Unsent text per conversation, storage space and persistence, export and import. */
   drafts: Drafts;
   health: StorageHealth;
-  backup: BackupState;
+  /** Loaded when first needed (Lazy): export and import are not first-screen code. */
+  backup: Lazy<BackupState>;
+  /** Usage per request, the monthly budget, prices (loaded after the first screen). */
+  usage: Lazy<UsageState>;
   /** Full-text search of every message (the index runs in a worker). */
   search: SearchState;
   /** The message a search result asked the transcript to show. */
   reveal: RevealState;
-  /** Usage per request, the monthly budget, prices (loaded after the first screen). */
-  usage: LazyUsage;
 }
 
 const KEY = Symbol('parley-app-state');
