@@ -167,6 +167,9 @@ export const en = {
   'preset.error.maxTokens': 'Max tokens must be a whole number of at least 1, or empty.',
 
   'panel.title': 'Conversation settings',
+  'message.notes': 'Notes ({count})',
+  'message.noteAttachment': '📎 {kind} not imported: {name}',
+  'message.unsaved': 'Not saved yet',
   'data.unavailable': 'Export and import could not load. Check your connection, then open Settings again.',
   'panel.toggle': 'Parameters',
   'panel.close': 'Close',

@@ -155,6 +155,9 @@ export const zhCN: Record<MessageKey, string> = {
   'preset.error.maxTokens': '最大 token 数必须是不小于 1 的整数，或留空。',
 
   'panel.title': '对话设置',
+  'message.notes': '附注（{count}）',
+  'message.noteAttachment': '📎 未导入的{kind}：{name}',
+  'message.unsaved': '尚未保存',
   'data.unavailable': '导出和导入功能未能加载。请检查网络连接，然后重新打开设置。',
   'panel.toggle': '参数',
   'panel.close': '关闭',
