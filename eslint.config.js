@@ -132,7 +132,7 @@ export default ts.config(
     },
   },
   {
-    files: ['*.js', '*.config.*', 'scripts/**/*.mjs'],
+    files: ['*.js', '*.config.*', 'scripts/**/*.mjs', 'public/**/*.js'],
     ...ts.configs.disableTypeChecked,
   },
   // Later entries win for the files they match: all of src/ may import none of the owned

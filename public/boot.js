@@ -15,7 +15,7 @@
     theme = localStorage.getItem('parley.theme');
     locale = localStorage.getItem('parley.locale');
     screen = localStorage.getItem('parley.screen');
-  } catch (e) {
+  } catch {
     // Storage blocked: the page follows the system, as it would on a first visit.
   }
   if (theme === 'light' || theme === 'dark') root.setAttribute('data-theme', theme);

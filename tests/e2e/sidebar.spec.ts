@@ -242,6 +242,8 @@ test.describe('sidebar groups, pins and the windowed list', () => {
 
     // Scrolling brings the rows further down into the DOM.
     await list.evaluate((element) => element.parentElement?.scrollTo({ top: 40_000 }));
-    await expect(items.filter({ hasText: /Bulk conversation (9\d\d|10\d\d)\b/ }).first()).toBeVisible();
+    await expect(
+      items.filter({ hasText: /Bulk conversation (9\d\d|10\d\d)\b/ }).first(),
+    ).toBeVisible();
   });
 });

@@ -170,7 +170,8 @@ export const en = {
   'message.notes': 'Notes ({count})',
   'message.noteAttachment': '📎 {kind} not imported: {name}',
   'message.unsaved': 'Not saved yet',
-  'data.unavailable': 'Export and import could not load. Check your connection, then open Settings again.',
+  'data.unavailable':
+    'Export and import could not load. Check your connection, then open Settings again.',
   'panel.toggle': 'Parameters',
   'panel.close': 'Close',
   'panel.noPreset': 'No preset',
@@ -369,7 +370,8 @@ export const en = {
   'editor.busy': 'Wait for the reply to finish (or Stop it) to send.',
   'add.button': 'Add message',
   'add.role': 'Role',
-  'composer.placeholderReply': 'Send asks {model} to reply to the conversation as it is; or write more',
+  'composer.placeholderReply':
+    'Send asks {model} to reply to the conversation as it is; or write more',
   'export.button': 'Export conversation',
   'export.markdown': 'Markdown',
   'export.json': 'JSON',
@@ -517,11 +519,14 @@ export const en = {
   'import.row.deleted': 'Deleted here, not restored',
   'import.more': 'and {count} more conversations',
   'import.untitled': 'Untitled',
-  'import.note.images': '{count} image attachments not imported (their names are kept on the messages).',
-  'import.note.files': '{count} file attachments not imported (their names are kept on the messages).',
+  'import.note.images':
+    '{count} image attachments not imported (their names are kept on the messages).',
+  'import.note.files':
+    '{count} file attachments not imported (their names are kept on the messages).',
   'import.note.toolOutputs': '{count} tool or browsing outputs kept as notes on the replies.',
   'import.note.hidden': '{count} hidden messages left out.',
-  'import.note.orphans': '{count} messages whose earlier message was missing start their own branch.',
+  'import.note.orphans':
+    '{count} messages whose earlier message was missing start their own branch.',
   'import.note.cycles': '{count} loops in the message links were broken.',
   'import.note.futureTimes': '{count} times in the future were set to now.',
   'import.note.unreadable': '{count} records could not be read and were skipped.',
@@ -534,7 +539,8 @@ export const en = {
   'import.refused.zipWithoutConversations':
     'This zip has no conversations.json (or conversations-000.json) inside. Nothing was imported.',
   'import.refused.notZip': 'This zip file is damaged. Nothing was imported.',
-  'import.refused.tooLarge': 'This file is over the {limit} limit for an import. Nothing was imported.',
+  'import.refused.tooLarge':
+    'This file is over the {limit} limit for an import. Nothing was imported.',
   'import.refused.tooDeep':
     'This file nests data more than {limit} levels deep, over the limit for an import. Nothing was imported.',
   'import.refused.tooManyRecords':
@@ -550,7 +556,8 @@ export const en = {
   'import.format.open-webui': 'Open WebUI',
   'import.format.parley': 'Parley',
   'data.exportMarkdown': 'Export as Markdown',
-  'data.exportMarkdownHelp': 'Saves a .zip with one Markdown file per conversation, readable in any notes app.',
+  'data.exportMarkdownHelp':
+    'Saves a .zip with one Markdown file per conversation, readable in any notes app.',
   'export.md.system': 'System',
   'export.md.user': 'User',
   'export.md.assistant': 'Assistant',

@@ -361,8 +361,7 @@ export const zhCN: Record<MessageKey, string> = {
   'guard.confirmOrigin.cancel': '取消',
   'guard.offlineLocal': '你已离线。你的 Base URL 在这台电脑上，所以仍然可以发送。',
   'guard.updatedElsewhere': 'Parley 已在另一个标签页中更新。本标签页会在回复结束后立即重新加载。',
-  'guard.chunkFailed':
-    'Parley 的一部分无法加载，很可能是因为已安装了新版本。请重新加载以继续。',
+  'guard.chunkFailed': 'Parley 的一部分无法加载，很可能是因为已安装了新版本。请重新加载以继续。',
   'guard.reload': '重新加载',
   // 外观、侧边栏分组与置顶、由模型命名（layout）。
   'settings.theme': '主题',
@@ -520,7 +519,8 @@ export const zhCN: Record<MessageKey, string> = {
   'import.format.open-webui': 'Open WebUI',
   'import.format.parley': 'Parley',
   'data.exportMarkdown': '导出为 Markdown',
-  'data.exportMarkdownHelp': '保存一个 .zip 文件，每个对话一个 Markdown 文件，可在任何笔记应用中阅读。',
+  'data.exportMarkdownHelp':
+    '保存一个 .zip 文件，每个对话一个 Markdown 文件，可在任何笔记应用中阅读。',
   'export.md.system': '系统',
   'export.md.user': '用户',
   'export.md.assistant': '助手',
