@@ -115,6 +115,8 @@ test('TeX renders as MathML; prices, shell variables and invalid TeX stay text',
   await send(page, 'scenario:code-and-math and math');
   const reply = replies(page).last();
   const body = reply.locator('.markdown');
+  // Math renders once it is near the screen: bring the end of the reply into view first.
+  await reply.getByRole('button', { name: 'Copy', exact: true }).scrollIntoViewIfNeeded();
   // $…$, \(…\), $$…$$ and \[…\]: four formulas, two of them display.
   await expect(body.locator('.math math')).toHaveCount(4);
   await expect(body.locator('math[display="block"]')).toHaveCount(2);

@@ -126,6 +126,8 @@ test.describe('export and import', () => {
     browser,
     connect,
   }) => {
+    // Two browser profiles, each connecting through the first-run form: twice the usual work.
+    test.slow();
     await connect();
     await send(page, 'Take me with you');
     await expect(replies(page).last()).toContainText('You said: Take me with you');
