@@ -115,7 +115,7 @@ test.describe('usage', () => {
     expect(rows.reduce((sum, row) => sum + Number(row[4]), 0)).toBe(used.prompt);
     expect(rows.reduce((sum, row) => sum + Number(row[6]), 0)).toBe(used.completion);
     // Both requests came from the same conversation, and were priced.
-    expect(rows[0]?.[1]).toBeTruthy();
+    expect(rows[0]?.[1]).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(rows[0]?.[1]).toBe(rows[1]?.[1]);
     expect(rows.every((row) => Number(row[8]) > 0)).toBe(true);
     // The key never leaves in the file.
