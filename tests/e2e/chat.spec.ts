@@ -76,7 +76,7 @@ test.describe('chatting', () => {
       ].join(' '),
     );
     const reply = replies(page).last();
-    await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
     await expect(reply.locator('img, script, svg, [onerror], [onload]')).toHaveCount(0);
     await expect(reply.locator('a[href^="javascript:"]')).toHaveCount(0);
     const link = reply.getByRole('link', { name: 'site' });

@@ -32,7 +32,9 @@ test.describe('every request parameter, exactly as shown', () => {
       .selectOption('json_object');
     await send(page, 'Reply in JSON please');
     await expect(replies(page)).toHaveCount(1);
-    await expect(replies(page).first().getByRole('button', { name: 'Copy' })).toBeVisible();
+    await expect(
+      replies(page).first().getByRole('button', { name: 'Copy', exact: true }),
+    ).toBeVisible();
     expect(server.chatRequests()[0]).toEqual({
       model: 'gpt-4o-mini',
       messages: [
@@ -227,7 +229,7 @@ test.describe('several choices (n > 1)', () => {
     await send(page, 'Give me options');
     const reply = replies(page).last();
     await expect(reply).toContainText('1 / 3');
-    await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
     const first = (await reply.locator('.markdown').textContent()) ?? '';
     await reply.getByRole('button', { name: 'Next version' }).click();
     await expect(reply).toContainText('2 / 3');
@@ -262,7 +264,7 @@ test.describe('finish reasons', () => {
     server.use('plain');
     await reply.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(reply).not.toContainText('Cut off');
-    await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
     await expect(replies(page)).toHaveCount(1);
     const whole = (await reply.locator('.markdown').textContent()) ?? '';
     expect(whole.startsWith(cut.slice(0, 20))).toBe(true);

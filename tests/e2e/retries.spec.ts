@@ -79,7 +79,9 @@ test.describe('retries', () => {
     await alert.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(page.getByRole('alert')).toHaveCount(0);
     await expect(replies(page)).toHaveCount(1);
-    await expect(replies(page).last().getByRole('button', { name: 'Copy' })).toBeVisible();
+    await expect(
+      replies(page).last().getByRole('button', { name: 'Copy', exact: true }),
+    ).toBeVisible();
     const whole = (await replies(page).last().locator('.markdown').textContent()) ?? '';
     expect(whole.startsWith(partial.slice(0, 10))).toBe(true);
     expect(whole.length).toBeGreaterThan(partial.length);

@@ -143,7 +143,9 @@ test.describe('Content-Security-Policy', () => {
     server.use('long-markdown');
     await send(page, 'Write a long answer');
     const reply = replies(page).last();
-    await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible({ timeout: 15_000 });
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible({
+      timeout: 15_000,
+    });
     await expect(reply.getByRole('table').first()).toBeVisible();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Settings', exact: true });
@@ -188,7 +190,9 @@ test.describe('requests and the key', () => {
     await chatWorks(page, 'Hello');
     server.use('long-markdown');
     await send(page, 'Write a long answer');
-    await expect(replies(page).last().getByRole('button', { name: 'Copy' })).toBeVisible({
+    await expect(
+      replies(page).last().getByRole('button', { name: 'Copy', exact: true }),
+    ).toBeVisible({
       timeout: 15_000,
     });
     await page.getByRole('button', { name: 'Settings', exact: true }).click();

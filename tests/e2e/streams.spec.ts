@@ -10,7 +10,7 @@ test.describe('streams as real providers send them', () => {
     server.use('quirky');
     await send(page, 'Hello there');
     const reply = replies(page).last();
-    await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
     await expect(reply).toContainText(/\d+ prompt \+ \d+ completion = \d+ tokens/);
     await expect(page.getByRole('alert')).toHaveCount(0);
   });
@@ -20,7 +20,7 @@ test.describe('streams as real providers send them', () => {
     server.use('no-usage');
     await send(page, 'Hello there');
     const reply = replies(page).last();
-    await expect(reply.getByRole('button', { name: 'Copy' })).toBeVisible();
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
     await expect(reply).not.toContainText('tokens');
     await expect(page.getByRole('alert')).toHaveCount(0);
   });

@@ -559,8 +559,12 @@ function playStream(res: ServerResponse, script: StreamScript, delayMs: number):
     } else if (script.close === 'end') {
       res.end();
     } else {
-      // One slot later, so the last frame has left before the connection is cut.
-      timer = setTimeout(() => res.destroy(), delayMs);
+      // One slot later, the connection is cut mid-body: a FIN, never a reset, so every frame
+      // already sent still reaches a slow reader (a reset lets the kernel drop unread data).
+      timer = setTimeout(() => {
+        res.socket?.end();
+        setTimeout(() => res.destroy(), 1_000).unref();
+      }, delayMs);
     }
   };
   tick();
