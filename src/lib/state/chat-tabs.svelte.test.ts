@@ -152,6 +152,24 @@ describe('ChatState.open with several tabs', () => {
     expect(db.messages.get('r1')).toMatchObject({ status: 'interrupted', content: 'Half' });
   });
 
+  it('a reply its tab finished between the read and the lock check keeps its whole text', async () => {
+    // The other tab still streamed when this page read the record; by the time the lock is
+    // checked it has stored the whole reply and let go. The stale half must not replace it.
+    const { db, chat } = setup({});
+    db.listMessages.mockImplementationOnce(async () => {
+      const read = structuredClone([...db.messages.values()]);
+      db.messages.set('r1', { ...streamingReply, content: 'Half and whole', status: 'complete' });
+      return read;
+    });
+    await chat.open('c1');
+    await settle();
+    expect(db.messages.get('r1')).toMatchObject({ status: 'complete', content: 'Half and whole' });
+    expect(chat.messages('c1').find((m) => m.id === 'r1')).toMatchObject({
+      status: 'complete',
+      content: 'Half and whole',
+    });
+  });
+
   it('a reply no tab is streaming is interrupted at once, its text kept', async () => {
     const { db, chat } = setup({});
     await chat.open('c1');

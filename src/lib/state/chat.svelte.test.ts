@@ -362,7 +362,7 @@ describe('ChatState.open', () => {
     expect(chat.messages('c1').map((m) => m.status)).toEqual(['complete', 'interrupted']);
     await settle();
     expect(db.messages.get('r1')).toMatchObject({ status: 'interrupted', content: 'half' });
-    expect(db.putMessage).toHaveBeenCalledTimes(1);
+    expect(db.interruptStreaming).toHaveBeenCalledWith(['r1']);
     expect(chat.isLoaded('c1')).toBe(true);
   });
 

@@ -8,7 +8,10 @@
  *   that fails is reported and tried again (a full disk may free up); until one succeeds the
  *   message reads as not saved yet (`isUnsaved`), and its text stays in memory meanwhile.
  * - A reply stored as `streaming` that no tab is streaming was cut off by a closed or crashed page:
- *   it becomes `interrupted` (stream-locks.ts tells which replies some tab still streams).
+ *   it becomes `interrupted` (stream-locks.ts tells which replies some tab still streams). The
+ *   store checks again in its own transaction: a tab that finished the reply between this page's
+ *   read and the lock check has written the whole reply, and that record is kept, never replaced
+ *   by the stale half this page read.
  */
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { Message } from '../domain/types';
@@ -16,6 +19,8 @@ import type { Message } from '../domain/types';
 export interface MessageStore {
   listMessages(conversationId: string): Promise<Message[]>;
   putMessage(message: Message): Promise<void>;
+  /** Marks replies `interrupted` where still stored `streaming`; resolves with them as stored. */
+  interruptStreaming(ids: readonly string[]): Promise<Message[]>;
 }
 
 export interface MessageCacheOptions {
@@ -94,7 +99,7 @@ export class MessageCache {
     this.#forgotten.delete(conversationId);
     if (this.#messages.has(conversationId)) return;
     const loaded = await this.#options.store.listMessages(conversationId);
-    const { messages, orphans } = await this.#checkStreaming(conversationId, loaded);
+    const messages = await this.#checkStreaming(conversationId, loaded);
     // A message sent while this load was under way is already in memory: keep it.
     const current = this.#messages.get(conversationId) ?? [];
     const loadedIds = new Set(messages.map((m) => m.id));
@@ -102,7 +107,6 @@ export class MessageCache {
       ...messages,
       ...current.filter((m) => !loadedIds.has(m.id)),
     ]);
-    for (const orphan of orphans) this.write(orphan);
   }
 
   forget(conversationId: string): void {
@@ -120,7 +124,7 @@ export class MessageCache {
       !this.#messages.has(conversationId) || this.#options.isBusy(conversationId);
     if (isBusy()) return;
     const loaded = await this.#options.store.listMessages(conversationId);
-    const { messages, orphans } = await this.#checkStreaming(conversationId, loaded);
+    const messages = await this.#checkStreaming(conversationId, loaded);
     if (isBusy()) return;
     const writing = new Map(
       this.get(conversationId)
@@ -133,7 +137,6 @@ export class MessageCache {
       ...merged,
       ...[...writing.values()].filter((m) => !loadedIds.has(m.id)),
     ]);
-    for (const orphan of orphans) this.write(orphan);
   }
 
   /** Stores one message after every earlier write of it; a failure is retried, then shown. */
@@ -174,19 +177,17 @@ export class MessageCache {
   /**
    * Sorts the replies stored as `streaming`: one another tab is still streaming stays so (and the
    * conversation is read again when that stream ends, even if that tab crashes); any other was
-   * cut off by a closed or crashed page and becomes `interrupted` (the caller stores it).
+   * cut off by a closed or crashed page and becomes `interrupted`, in storage first (see above).
    */
-  async #checkStreaming(
-    conversationId: string,
-    loaded: Message[],
-  ): Promise<{ messages: Message[]; orphans: Message[] }> {
+  async #checkStreaming(conversationId: string, loaded: Message[]): Promise<Message[]> {
     const streaming = loaded.filter((m) => m.status === 'streaming');
+    if (streaming.length === 0) return loaded;
     const isAlive = this.#options.isStreamAlive ?? (() => Promise.resolve(false));
     const alive = await Promise.all(streaming.map((m) => isAlive(m.id)));
-    const cutOff = new Set(streaming.filter((_, i) => alive[i] !== true).map((m) => m.id));
+    const cutOff = streaming.filter((_, i) => alive[i] !== true).map((m) => m.id);
     const whenEnds = this.#options.whenStreamEnds;
     for (const m of streaming) {
-      if (cutOff.has(m.id) || this.#awaitingEnd.has(m.id) || !whenEnds) continue;
+      if (cutOff.includes(m.id) || this.#awaitingEnd.has(m.id) || !whenEnds) continue;
       this.#awaitingEnd.add(m.id);
       void whenEnds(m.id)
         .then(() => {
@@ -195,13 +196,18 @@ export class MessageCache {
         })
         .catch(this.#options.report);
     }
-    const orphans: Message[] = [];
-    const messages = loaded.map((m) => {
-      if (!cutOff.has(m.id)) return m;
-      const fixed: Message = { ...m, status: 'interrupted' };
-      orphans.push(fixed);
-      return fixed;
-    });
-    return { messages, orphans };
+    if (cutOff.length === 0) return loaded;
+    let stored: Message[];
+    try {
+      stored = await this.#options.store.interruptStreaming(cutOff);
+    } catch (error) {
+      // Not written: shown as interrupted all the same; the next open tries again.
+      this.#options.report(error);
+      stored = loaded
+        .filter((m) => cutOff.includes(m.id))
+        .map((m) => ({ ...m, status: 'interrupted' }));
+    }
+    const now = new Map(stored.map((m) => [m.id, m]));
+    return loaded.map((m) => now.get(m.id) ?? m);
   }
 }

@@ -156,6 +156,12 @@ class BroadcastingStore implements ParleyStore {
     ]);
   }
 
+  interruptStreaming(ids: readonly string[]): Promise<Message[]> {
+    return this.#after(this.#store.interruptStreaming(ids), (messages) =>
+      owners(messages).map((conversationId) => ({ type: 'messages' as const, conversationId })),
+    );
+  }
+
   putMessages(messages: Message[], conversation?: Conversation): Promise<void> {
     return this.#after(this.#store.putMessages(messages, conversation), () => [
       ...(conversation ? [{ type: 'conversation' as const, id: conversation.id }] : []),

@@ -153,6 +153,22 @@ describe('messages', () => {
     ]);
   });
 
+  it('interrupts only replies still stored as streaming, and returns them as stored', async () => {
+    await store.putMessages([
+      message({ id: 'cut', content: 'Hal', status: 'streaming', createdAt: 1 }),
+      message({ id: 'done', content: 'Whole', status: 'complete', createdAt: 2 }),
+    ]);
+    const now = await store.interruptStreaming(['cut', 'done', 'missing']);
+    expect(now.map((m) => [m.id, m.status, m.content])).toEqual([
+      ['cut', 'interrupted', 'Hal'],
+      ['done', 'complete', 'Whole'],
+    ]);
+    expect((await store.listMessages('c1')).map((m) => m.status)).toEqual([
+      'interrupted',
+      'complete',
+    ]);
+  });
+
   it('lists messages by createdAt, then id', async () => {
     await store.putMessages([
       message({ id: 'b', createdAt: 2 }),

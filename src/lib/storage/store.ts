@@ -80,6 +80,12 @@ export interface ParleyStore {
   listMessages(conversationId: string): Promise<Message[]>;
   putMessage(message: Message): Promise<void>;
   /**
+   * Marks the listed replies `interrupted`, each only if it is still stored as `streaming`: a
+   * reply its tab finished meanwhile keeps its final record. Resolves with the records as they
+   * are stored afterwards (missing ones left out).
+   */
+  interruptStreaming(ids: readonly string[]): Promise<Message[]>;
+  /**
    * Puts several messages and optionally the conversation in one transaction (e.g. a sent user
    * message + the new reply placeholder + the conversation's updatedAt/currentLeafId). A
    * conversation already stored takes only what a message write is about from `conversation`:
@@ -319,6 +325,26 @@ class IdbStore implements ParleyStore {
 
   putMessage(message: Message): Promise<void> {
     return this.putMessages([message]);
+  }
+
+  interruptStreaming(ids: readonly string[]): Promise<Message[]> {
+    return this.#transact([MESSAGES], async (tx) => {
+      const store = tx.objectStore(MESSAGES);
+      const found = await Promise.all(ids.map((id) => store.get(id)));
+      const now: Message[] = [];
+      for (const stored of found) {
+        if (!stored) continue;
+        const message = normalizeMessage(stored);
+        if (message.status !== 'streaming') {
+          now.push(message);
+          continue;
+        }
+        const interrupted: Message = { ...message, status: 'interrupted' };
+        issue(store.put(toPlain(interrupted)));
+        now.push(interrupted);
+      }
+      return now;
+    });
   }
 
   putMessages(messages: Message[], conversation?: Conversation): Promise<void> {

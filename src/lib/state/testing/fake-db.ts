@@ -21,6 +21,17 @@ export class FakeDb implements MessageStore, ConversationStore {
     return Promise.resolve();
   });
 
+  interruptStreaming = vi.fn((ids: readonly string[]): Promise<Message[]> => {
+    const now: Message[] = [];
+    for (const id of ids) {
+      const stored = this.messages.get(id);
+      if (!stored) continue;
+      if (stored.status === 'streaming') stored.status = 'interrupted';
+      now.push(structuredClone(stored));
+    }
+    return Promise.resolve(now);
+  });
+
   putMessages = vi.fn((messages: Message[], conversation?: Conversation): Promise<void> => {
     for (const message of messages) this.messages.set(message.id, structuredClone(message));
     if (conversation) this.conversations.set(conversation.id, structuredClone(conversation));
