@@ -27,6 +27,7 @@ import {
   streamOptionsError,
 } from './azure';
 import { parseChatRequest, type ChatRequest } from './chat-request';
+import { OPENROUTER_MODEL_IDS, openRouterModelsBody } from './openrouter';
 import { replay } from './providers';
 import { completionBody, streamScript, type StreamScript } from './reply';
 import {
@@ -99,8 +100,16 @@ export interface TestServerOptions {
   chunkDelayMs?: number;
   /** Default true; false simulates a server that does not allow browser requests. */
   cors?: boolean;
-  /** Ids served by GET /models and accepted as `model`; default DEFAULT_MODELS. */
+  /**
+   * Ids served by GET /models and accepted as `model`; default DEFAULT_MODELS, or with
+   * `listing: 'openrouter'` the ids of OPENROUTER_MODELS.
+   */
   models?: string[];
+  /**
+   * How GET /v1/models answers: 'openai' (default: ids, `object`, `created`, `owned_by`) or
+   * 'openrouter' (OPENROUTER_MODELS as OpenRouter lists them, with pricing and context lengths).
+   */
+  listing?: 'openai' | 'openrouter';
   /** Azure deployments: name → the model it serves; default DEFAULT_DEPLOYMENTS. */
   deployments?: Readonly<Record<string, string>>;
 }
@@ -155,6 +164,7 @@ class ParleyTestServer implements TestServer {
   readonly requests: RecordedRequest[] = [];
   readonly #server: Server;
   readonly #modelIds: readonly string[];
+  readonly #listing: 'openai' | 'openrouter';
   readonly #deployments: Readonly<Record<string, string>>;
   #settings: Settings;
   #selection: Selection;
@@ -169,7 +179,9 @@ class ParleyTestServer implements TestServer {
       chunkDelayMs: options.chunkDelayMs ?? 5,
       cors: options.cors ?? true,
     };
-    this.#modelIds = options.models ?? DEFAULT_MODELS;
+    this.#listing = options.listing ?? 'openai';
+    this.#modelIds =
+      options.models ?? (this.#listing === 'openrouter' ? OPENROUTER_MODEL_IDS : DEFAULT_MODELS);
     this.#deployments = options.deployments ?? DEFAULT_DEPLOYMENTS;
     this.#selection = { kind: 'named', name: options.scenario ?? 'plain' };
     this.#server = createServer((req, res) => {
@@ -312,6 +324,10 @@ class ParleyTestServer implements TestServer {
     const authError = this.#checkAuth(req);
     if (authError) {
       this.#sendError(res, authError);
+      return;
+    }
+    if (this.#listing === 'openrouter') {
+      sendJson(res, 200, openRouterModelsBody());
       return;
     }
     const data = this.#modelIds.map((id, i) => ({

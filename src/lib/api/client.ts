@@ -43,6 +43,12 @@ export interface ChatApi {
    */
   listModels(signal?: AbortSignal): Promise<string[]>;
   /**
+   * The same request, with the entries as the endpoint sent them (`unknown`: read them with
+   * models/endpoint-models.ts). OpenRouter's carry pricing and context lengths. Optional so
+   * hand-made fakes stay valid; the real client always has it.
+   */
+  listModelEntries?(signal?: AbortSignal): Promise<ModelListing>;
+  /**
    * Streams one chat completion. Resolves with what arrived when the stream ends or is stopped
    * through `signal` (check `signal.aborted`: stopping is not an error); rejects with an ApiError
    * otherwise. A stream that ends without saying why (cut, or closed early) rejects with kind
@@ -56,6 +62,12 @@ export interface ChatApi {
 }
 
 export type ChatApiFactory = (config: ApiConfig) => Promise<ChatApi>;
+
+/** `GET /models`: the ids, sorted, and every entry of `data` untouched. */
+export interface ModelListing {
+  ids: string[];
+  entries: unknown[];
+}
 
 /**
  * Time allowed until response headers arrive; the SDK clears it once the body starts streaming,
@@ -156,8 +168,12 @@ export const createChatApi: ChatApiFactory = async (config) => {
     streamChat(client, body, onDelta, signal, secrets);
   return {
     listModels: async (signal) => {
-      const ids = await listModels(client, secrets, signal);
+      const { ids } = await listModels(client, secrets, signal);
       return isAzure ? [] : ids;
+    },
+    listModelEntries: async (signal) => {
+      const listing = await listModels(client, secrets, signal);
+      return isAzure ? { ids: [], entries: [] } : listing;
     },
     streamChat: async (body, onDelta, signal) => {
       if (!isAzure) return chat(body, onDelta, signal);
@@ -180,13 +196,16 @@ async function listModels(
   client: OpenAI,
   secrets: readonly string[],
   signal?: AbortSignal,
-): Promise<string[]> {
+): Promise<ModelListing> {
   try {
     const ids: string[] = [];
+    const entries: unknown[] = [];
+    // The SDK hands each entry back as parsed, extra fields (OpenRouter's pricing) included.
     for await (const model of client.models.list(signal ? { signal } : {})) {
+      entries.push(model);
       if (typeof model.id === 'string') ids.push(model.id);
     }
-    return ids.sort((a, b) => a.localeCompare(b));
+    return { ids: ids.sort((a, b) => a.localeCompare(b)), entries };
   } catch (thrown) {
     throw signal?.aborted
       ? new ApiError('aborted', '', { cause: thrown })

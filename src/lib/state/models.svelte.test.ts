@@ -30,4 +30,45 @@ describe('ModelsState', () => {
     await expect(models.ready()).resolves.toBeUndefined();
     expect(models.info('o3-mini').usesMaxCompletionTokens).toBe(true);
   });
+
+  it('fills limits the catalog lacks from the endpoint’s listing, and prefers its price', async () => {
+    let baseUrl = 'https://openrouter.ai/api/v1';
+    const models = new ModelsState(
+      () => Promise.resolve(catalog()),
+      () => baseUrl,
+    );
+    await models.ready();
+    models.setEndpointModels('https://openrouter.ai/api/v1/', [
+      {
+        id: 'acme/fast',
+        pricing: { prompt: '0.000002', completion: '0.00001' },
+        context_length: 32_768,
+        top_provider: { max_completion_tokens: 2_048 },
+      },
+      {
+        id: 'gpt-5',
+        context_length: 1_000,
+        pricing: { prompt: '0.000001', completion: '0.000001' },
+      },
+      { id: 'plain' },
+    ]);
+    // Unknown to the catalog: the listing's limits, and no context window asked of the person.
+    expect(models.describe('acme/fast')).toMatchObject({
+      info: { contextWindow: 32_768, maxOutputTokens: 2_048, price: { input: 2, output: 10 } },
+      isKnown: true,
+    });
+    // Known to the catalog: its own window stays; the endpoint's price applies.
+    expect(models.info('gpt-5')).toMatchObject({
+      contextWindow: REASONING_INFO.contextWindow,
+      price: { input: 1, output: 1 },
+    });
+    expect(models.describe('plain').isKnown).toBe(false);
+    expect(models.endpointModels('https://openrouter.ai/api/v1')?.size).toBe(2);
+    // Another endpoint in use: its listing (none) applies, not OpenRouter's.
+    baseUrl = 'https://api.openai.com/v1';
+    expect(models.describe('acme/fast').isKnown).toBe(false);
+    // A new listing without prices or limits forgets the old one.
+    models.setEndpointModels('https://openrouter.ai/api/v1', [{ id: 'acme/fast' }]);
+    expect(models.endpointModels('https://openrouter.ai/api/v1')).toBeNull();
+  });
 });

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readEndpointModels } from '../models/endpoint-models';
 import { priceTable } from '../models/price-data';
 import { openStore, usageRepository, type ParleyStore, type UsageRepository } from '../storage';
 import { UsageState } from './usage.svelte';
@@ -183,20 +184,98 @@ describe('UsageState', () => {
   });
 
   it('uses the endpoint’s own prices when its model list carries them', async () => {
-    const usage = usageState();
-    await usage.load();
     const router = 'https://openrouter.ai/api/v1';
-    usage.setEndpointModels(router, [
+    const listed = readEndpointModels([
       {
         id: 'acme/fast',
-        pricing: { prompt: '0.000001', completion: '0.000002' },
+        pricing: { prompt: '0.000001', completion: '0.000002', input_cache_read: '0.0000005' },
         context_length: 4096,
       },
+      // A model the database knows, at the router's own (made-up) price.
+      { id: 'gpt-4o', pricing: { prompt: '0.00001', completion: '0.00001' } },
     ]);
+    const usage = new UsageState({
+      repository,
+      loadPriceTable: () => Promise.resolve(priceTable),
+      now: () => now,
+      endpointModels: (baseUrl) => (baseUrl === router ? listed : null),
+    });
+    await usage.load();
     expect(
-      (await usage.costOf(tokens(1_000_000, 1_000_000), 'acme/fast', router)).cost,
-    ).toBeCloseTo(3, 9);
-    expect(usage.endpointModel('acme/fast', router)?.contextWindow).toBe(4096);
+      (await usage.costOf(tokens(1_000_000, 1_000_000, 500_000), 'acme/fast', router)).cost,
+    ).toBeCloseTo(0.5 + 0.25 + 2, 9);
+    expect(usage.quote('acme/fast', router)).toMatchObject({ source: 'endpoint' });
+    // The endpoint's price beats the database's; the person's own beats both.
+    expect(usage.quote('gpt-4o', router)?.source).toBe('endpoint');
+    expect(usage.quote('gpt-4o', OPENAI)?.source).toBe('database');
+    await usage.setCustomPrice('gpt-4o', { input: 1, output: 1 });
+    expect(usage.quote('gpt-4o', router)?.source).toBe('custom');
+    // Recorded with the endpoint's price.
+    await usage.record({
+      conversationId: 'c1',
+      model: 'acme/fast',
+      baseUrl: router,
+      usage: tokens(1_000_000, 0),
+    });
+    expect((await repository.listUsage())[0]).toMatchObject({ cost: 1, priceVersion: 'endpoint' });
+  });
+
+  it('keeps a conversation’s totals from its records, read once and then added to', async () => {
+    const usage = usageState();
+    await usage.load();
+    await usage.setCustomPrice('m', { input: 1, output: 2 });
+    await usage.record({
+      conversationId: 'c1',
+      model: 'm',
+      baseUrl: OPENAI,
+      usage: tokens(100, 10),
+    });
+    // The first ask starts the read; the answer arrives a moment later.
+    expect(usage.totalsFor('c1')).toBeUndefined();
+    await usage.refreshTotals('c1');
+    expect(usage.totalsFor('c1')).toMatchObject({
+      requests: 1,
+      promptTokens: 100,
+      completionTokens: 10,
+    });
+    await usage.record({
+      conversationId: 'c1',
+      model: 'm',
+      baseUrl: OPENAI,
+      usage: tokens(200, 20),
+    });
+    await usage.record({ conversationId: 'c2', model: 'm', baseUrl: OPENAI, usage: tokens(5, 5) });
+    await usage.record({ conversationId: 'c1', model: 'x', baseUrl: OPENAI, usage: tokens(1, 1) });
+    expect(usage.totalsFor('c1')).toEqual({
+      requests: 3,
+      promptTokens: 301,
+      cachedTokens: 0,
+      completionTokens: 31,
+      reasoningTokens: 0,
+      cost: (300 + 60) / 1_000_000,
+      unpricedRequests: 1,
+    });
+    // The same as reading every record again.
+    expect(usage.totalsFor('c1')).toEqual(await usage.conversationTotals('c1'));
+    // A conversation with no requests has zero totals, not undefined forever.
+    await usage.refreshTotals('none');
+    expect(usage.totalsFor('none')?.requests).toBe(0);
+  });
+
+  it('does not count a record twice that lands while its conversation is being read', async () => {
+    const usage = usageState();
+    await usage.load();
+    await usage.record({ conversationId: 'c1', model: 'm', baseUrl: OPENAI, usage: tokens(1, 1) });
+    const reading = usage.refreshTotals('c1');
+    const recording = usage.record({
+      conversationId: 'c1',
+      model: 'm',
+      baseUrl: OPENAI,
+      usage: tokens(2, 2),
+    });
+    await Promise.all([reading, recording]);
+    await usage.refreshTotals('c1');
+    expect(usage.totalsFor('c1')).toMatchObject({ requests: 2, promptTokens: 3 });
   });
 
   it('answers costs synchronously once the database is here', async () => {

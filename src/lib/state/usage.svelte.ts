@@ -11,8 +11,16 @@
  *   (undefined), never a wrong number. A record made before it arrives waits for it.
  * - The 80% warning shows once per month (remembered in the prefs), the over-budget question
  *   before every send.
+ * - A conversation's totals (its header, its sidebar tooltip) are read once through the records'
+ *   conversation index, the first time they are asked for, then kept by adding each record made
+ *   here; `refreshTotals` reads them again (another tab may have added some). No render ever
+ *   reads records.
+ * - The endpoint's own prices come from its `GET /models` listing as ModelsState keeps it
+ *   (`endpointModels`), so both see the same listing.
  */
+import { SvelteMap } from 'svelte/reactivity';
 import {
+  addTotals,
   budgetCheck,
   byDay,
   byModel,
@@ -20,14 +28,16 @@ import {
   monthOf,
   periodMonth,
   sumRows,
+  totalsOf,
   usageCsv,
   type BudgetState,
   type UsagePeriod,
+  type UsageRecord,
   type UsageRow,
   type UsageTotals,
 } from '../domain/usage';
 import type { Usage } from '../domain/types';
-import { readEndpointModels, type EndpointModel } from '../models/endpoint-models';
+import type { EndpointModel } from '../models/endpoint-models';
 import {
   costWith,
   loadPriceTable,
@@ -48,6 +58,8 @@ export interface UsageDeps {
   loadPriceTable?: () => Promise<PriceTable>;
   now?: () => number;
   createId?: () => string;
+  /** What the endpoint at `baseUrl` listed with prices (ModelsState.endpointModels); none: null. */
+  endpointModels?: (baseUrl: string) => ReadonlyMap<string, EndpointModel> | null;
 }
 
 export interface RequestUsage {
@@ -76,10 +88,14 @@ export class UsageState {
   readonly #loadTable: () => Promise<PriceTable>;
   readonly #now: () => number;
   readonly #createId: () => string;
+  readonly #endpointModels: (baseUrl: string) => ReadonlyMap<string, EndpointModel> | null;
+  /** Conversation id → its totals, once read (reactive: headers and tooltips show them). */
+  readonly #totals = new SvelteMap<string, UsageTotals>();
+  /** Reads in flight, so a conversation asked for by many renders is read once. */
+  readonly #totalsReads = new Map<string, Promise<void>>();
   #table = $state.raw<PriceTable | null>(null);
   #tableLoad: Promise<PriceTable | null> | null = null;
   #prefs = $state.raw<UsagePrefs>({ monthlyBudget: null, warnedMonth: null, customPrices: {} });
-  #endpoint = $state.raw<PriceSources['endpoint']>(null);
   #month = $state('');
   #spent = $state(0);
 
@@ -88,6 +104,7 @@ export class UsageState {
     this.#loadTable = deps.loadPriceTable ?? loadPriceTable;
     this.#now = deps.now ?? Date.now;
     this.#createId = deps.createId ?? newId;
+    this.#endpointModels = deps.endpointModels ?? (() => null);
   }
 
   async load(): Promise<void> {
@@ -123,10 +140,11 @@ export class UsageState {
     return this.#table && { version: this.#table.version, date: this.#table.date };
   }
 
-  #sources(): PriceSources {
+  #sources(baseUrl: string): PriceSources {
+    const models = this.#endpointModels(baseUrl);
     return {
       custom: new Map(Object.entries(this.#prefs.customPrices)),
-      endpoint: this.#endpoint,
+      endpoint: models && { baseUrl, models },
       table: this.#table,
     };
   }
@@ -146,12 +164,12 @@ export class UsageState {
   /** The price that applies now (reactive); null while unknown or still loading. */
   quote(model: string, baseUrl: string): PriceQuote | null {
     if (!this.#table) void this.loadPrices();
-    return quoteFor(this.#sources(), model, baseUrl);
+    return quoteFor(this.#sources(baseUrl), model, baseUrl);
   }
 
   /** What `usage` cost, once prices are here: undefined while the database is still loading. */
   costNow(usage: Usage, model: string, baseUrl: string): CostResult | undefined {
-    const result = costWith(this.#sources(), usage, model, baseUrl);
+    const result = costWith(this.#sources(baseUrl), usage, model, baseUrl);
     if (result.cost !== null || this.#table) return result;
     void this.loadPrices();
     return undefined;
@@ -159,7 +177,7 @@ export class UsageState {
 
   async costOf(usage: Usage, model: string, baseUrl: string): Promise<CostResult> {
     await this.loadPrices();
-    return costWith(this.#sources(), usage, model, baseUrl);
+    return costWith(this.#sources(baseUrl), usage, model, baseUrl);
   }
 
   /** Records one finished request (call once per request, whatever its n). */
@@ -167,7 +185,7 @@ export class UsageState {
     const time = this.#now();
     const { cost, version } = await this.costOf(request.usage, request.model, request.baseUrl);
     const { usage } = request;
-    await this.#repository.addUsage({
+    const record: UsageRecord = {
       id: this.#createId(),
       time,
       conversationId: request.conversationId,
@@ -179,7 +197,9 @@ export class UsageState {
       reasoningTokens: Math.min(usage.reasoningTokens ?? 0, usage.completionTokens),
       cost,
       priceVersion: version,
-    });
+    };
+    await this.#repository.addUsage(record);
+    this.#addToTotals(record);
     const month = monthOf(time);
     if (month !== this.#month) {
       this.#month = month;
@@ -221,19 +241,6 @@ export class UsageState {
     return this.#savePrefs({ ...this.#prefs, customPrices });
   }
 
-  /** The endpoint's `GET /models` entries (raw), for the prices and windows they carry. */
-  setEndpointModels(baseUrl: string, entries: readonly unknown[]): void {
-    const models: ReadonlyMap<string, EndpointModel> = readEndpointModels(entries);
-    this.#endpoint = models.size === 0 ? null : { baseUrl, models };
-  }
-
-  /** The endpoint's own facts about a model (context window, output limit), if it listed any. */
-  endpointModel(model: string, baseUrl: string): EndpointModel | null {
-    return this.#endpoint?.baseUrl === baseUrl
-      ? (this.#endpoint.models.get(model.trim()) ?? null)
-      : null;
-  }
-
   async report(period: UsagePeriod): Promise<UsageReport> {
     const days = await this.#repository.listUsageDays(periodMonth(period, this.#now()));
     return { byDay: byDay(days), byModel: byModel(days), totals: sumRows(days) };
@@ -243,9 +250,56 @@ export class UsageState {
     return usageCsv(await this.#repository.listUsage());
   }
 
-  /** A conversation's tokens and cost, for its header and the sidebar tooltip. */
+  /** A conversation's tokens and cost, read from its records now. */
   conversationTotals(conversationId: string): Promise<UsageTotals> {
     return this.#repository.conversationUsage(conversationId);
+  }
+
+  /**
+   * A conversation's totals for its header and sidebar tooltip (reactive). Undefined until read:
+   * the first ask starts the read (once), so callers simply ask again when it arrives.
+   */
+  totalsFor(conversationId: string): UsageTotals | undefined {
+    const known = this.#totals.get(conversationId);
+    if (known === undefined && !this.#totalsReads.has(conversationId)) {
+      // Started from a render: the read itself writes state only once it resolves.
+      void this.refreshTotals(conversationId);
+    }
+    return known;
+  }
+
+  /** Reads a conversation's totals again (other tabs record requests too). */
+  refreshTotals(conversationId: string): Promise<void> {
+    const pending = this.#totalsReads.get(conversationId);
+    // A read already under way may have missed a record made after it began: read after it.
+    const read = (pending ?? Promise.resolve())
+      .then(() => this.#repository.conversationUsage(conversationId))
+      .then(
+        (totals) => {
+          this.#totals.set(conversationId, totals);
+        },
+        // Totals are a convenience: a failed read shows none, and the next ask tries again.
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.#totalsReads.get(conversationId) === read)
+          this.#totalsReads.delete(conversationId);
+      });
+    this.#totalsReads.set(conversationId, read);
+    return read;
+  }
+
+  #addToTotals(record: UsageRecord): void {
+    const id = record.conversationId;
+    if (id === null) return;
+    if (this.#totalsReads.has(id)) {
+      // A read in flight might or might not include this record: read once more after it.
+      void this.refreshTotals(id);
+      return;
+    }
+    const known = this.#totals.get(id);
+    // Never read: the first ask reads it, this record included.
+    if (known !== undefined) this.#totals.set(id, addTotals(known, totalsOf(record)));
   }
 
   async #savePrefs(prefs: UsagePrefs): Promise<void> {
