@@ -565,6 +565,10 @@ export const en = {
   'export.md.reasoning': 'Reasoning',
   'export.md.untitled': 'Untitled conversation',
   'export.md.created': 'Created {date}',
+  'conversation.totals': '{tokens} tokens · {cost}',
+  'conversation.totalsUnpriced': '{tokens} tokens · cost unknown',
+  'conversation.totalsPartlyPriced': '{tokens} tokens · {cost} + unknown',
+  'conversation.totalsLabel': 'Tokens and cost of this conversation',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -528,4 +528,8 @@ export const zhCN: Record<MessageKey, string> = {
   'export.md.reasoning': '推理',
   'export.md.untitled': '未命名对话',
   'export.md.created': '创建于 {date}',
+  'conversation.totals': '{tokens} 个 token · {cost}',
+  'conversation.totalsUnpriced': '{tokens} 个 token · 费用未知',
+  'conversation.totalsPartlyPriced': '{tokens} 个 token · {cost} + 未知',
+  'conversation.totalsLabel': '本对话的 token 用量和费用',
 };
