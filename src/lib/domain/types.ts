@@ -164,6 +164,17 @@ export interface Conversation {
    * so records from before pins existed and unpinned ones are alike.
    */
   isPinned?: true;
+  /** Which messages each request sends (domain/context.ts); absent: all of them. */
+  context?: ContextChoice;
+}
+
+/** `all`: every message; `last`: the last `lastCount` user and assistant messages; `fit`: as many recent ones as fit the context window. */
+export type ContextMode = 'all' | 'last' | 'fit';
+
+export interface ContextChoice {
+  mode: ContextMode;
+  /** How many user and assistant messages `last` sends (1 or more); kept while another mode is chosen. */
+  lastCount: number;
 }
 
 export type Locale = 'en' | 'zh-CN';

@@ -12,13 +12,22 @@
  * last activity).
  *
  * What is sent is what is shown: the request preview and Send both build the body with
- * `#requestBody`, from the same model information (`models`); Send first waits until that
+ * `#plan`, from the same model information (`models`); Send first waits until that
  * information is final, so a model changed just before Send cannot be sent with rules the preview
- * did not show.
+ * did not show. Which messages go in is the conversation's `Context` choice (domain/context.ts),
+ * applied in `#plan` for both. Every request that spends money (Send, Regenerate, Retry, Save and
+ * send, Continue) passes the page's SendGate first, in `#confirm`: the context check and the budget.
  */
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { branchTo, childrenByParent, latestLeaf, titleFromText } from '../domain/conversation';
-import { buildChatRequest, type ChatRequestBody } from '../domain/request';
+import { buildChatRequest, isSendable, type ChatRequestBody } from '../domain/request';
+import {
+  ALL_MESSAGES,
+  approxMessageTokens,
+  promptLimit,
+  selectContext,
+  type ContextChoice,
+} from '../domain/context';
 import { estimateRequestTokens, RateLimiter, type Limits } from '../domain/rate-limiter';
 import { awaitsReply, versionOf, type Version } from '../domain/conversation';
 import type * as Tree from '../domain/tree';
@@ -70,6 +79,43 @@ export interface ChatDependencies {
   onReplies?: (conversation: Conversation, replies: readonly Message[]) => void;
 }
 
+/** What a request sends, and what the context choice leaves out of the branch for it. */
+export interface PlannedRequest {
+  body: ChatRequestBody;
+  /** Messages of the branch left out. */
+  omitted: number;
+  /**
+   * The first message sent after the left-out ones (the transcript's separator goes before it);
+   * null when only the draft follows them.
+   */
+  firstSentId: string | null;
+  /** Estimated prompt tokens, and what the context window leaves for them (null: unknown). */
+  tokens: number;
+  limit: number | null;
+  /** False when the request would not fit the context window (minus the reply's max tokens). */
+  fits: boolean;
+}
+
+/** The request would not fit: what it needs, what fits, and what Send recent messages only leaves out. */
+export interface ContextQuestion {
+  tokens: number;
+  limit: number;
+  omitted: number;
+}
+
+/**
+ * Asked before every request that spends money. The page sets one (`setGate`); without it (unit
+ * tests, before the page is up) requests go as they are.
+ */
+export interface SendGate {
+  /** 'recent': send the most recent messages that fit, this time; 'all': send anyway. */
+  confirmContext(question: ContextQuestion): Promise<'recent' | 'all' | 'cancel'>;
+  /** Whether spending may go on (the monthly budget); false: nothing is sent. */
+  confirmSpend(): Promise<boolean>;
+}
+
+type HistoryEntry = Pick<Message, 'role' | 'content'> & { id?: string };
+
 const NO_LIMITS: Limits = { requestsPerMinute: null, tokensPerMinute: null };
 
 /**
@@ -116,6 +162,9 @@ export class ChatState {
   readonly #scheduleFrame: (callback: () => void) => void;
   /** The children of each message list, computed once per list (lists are replaced, not mutated). */
   readonly #children = new WeakMap<readonly Message[], Map<string | null, Message[]>>();
+  /** Estimated tokens per message, so a keystroke counts only the draft again. */
+  readonly #tokens = new WeakMap<object, { content: string; tokens: number }>();
+  #gate: SendGate | null = null;
 
   constructor(deps: ChatDependencies) {
     this.#deps = deps;
@@ -215,19 +264,90 @@ export class ChatState {
    * the request preview shows this.
    */
   nextRequest(conversation: Conversation, draft: string): ChatRequestBody {
-    const history: Pick<Message, 'role' | 'content'>[] = this.branch(conversation);
-    return this.#requestBody(
+    return this.nextPlan(conversation, draft).body;
+  }
+
+  /** `nextRequest` with what the context choice leaves out (the transcript shows where). */
+  nextPlan(conversation: Conversation, draft: string): PlannedRequest {
+    const history: HistoryEntry[] = this.branch(conversation);
+    return this.#plan(
       conversation,
       draft.trim() === '' ? history : [...history, { role: 'user', content: draft }],
     );
   }
 
-  #requestBody(
+  /** Sets what is asked before each paid request (null: nothing is asked). */
+  setGate(gate: SendGate | null): void {
+    this.#gate = gate;
+  }
+
+  /** The body for `history` under the conversation's context choice (or `choice` for this once). */
+  #plan(
     conversation: Conversation,
-    history: readonly Pick<Message, 'role' | 'content'>[],
-  ): ChatRequestBody {
+    history: readonly HistoryEntry[],
+    choice: ContextChoice = conversation.context ?? ALL_MESSAGES,
+  ): PlannedRequest {
     const { params, systemPrompt } = conversation;
-    return buildChatRequest(systemPrompt, params, history, this.#deps.models.info(params.model));
+    const info = this.#deps.models.info(params.model);
+    const sendable = history.filter(isSendable);
+    const limit = promptLimit(
+      params.contextWindow ?? info.contextWindow,
+      params.maxTokens,
+      info.maxInputTokens ?? null,
+    );
+    const selection = selectContext({
+      messages: sendable,
+      tokens: sendable.map((message) => this.#tokensOf(message)),
+      fixedTokens:
+        systemPrompt.trim() === ''
+          ? 0
+          : approxMessageTokens({ role: 'system', content: systemPrompt }),
+      limit,
+      choice,
+    });
+    const sent = selection.sent.map((index) => sendable[index]).filter((m) => m !== undefined);
+    const firstSent = selection.omitted > 0 ? sent.find((m) => m.role !== 'system') : undefined;
+    return {
+      body: buildChatRequest(systemPrompt, params, sent, info),
+      omitted: selection.omitted,
+      firstSentId: firstSent?.id ?? null,
+      tokens: selection.tokens,
+      limit,
+      fits: selection.fits,
+    };
+  }
+
+  #tokensOf(message: HistoryEntry): number {
+    const known = this.#tokens.get(message);
+    if (known?.content === message.content) return known.tokens;
+    const tokens = approxMessageTokens(message);
+    this.#tokens.set(message, { content: message.content, tokens });
+    return tokens;
+  }
+
+  /**
+   * The page's questions before a paid request: the context check (All messages that would not
+   * fit), then the budget. Resolves the body to send, or null when the person cancelled.
+   */
+  async #confirm(
+    conversation: Conversation,
+    history: readonly HistoryEntry[],
+  ): Promise<ChatRequestBody | null> {
+    let plan = this.#plan(conversation, history);
+    const gate = this.#gate;
+    if (!gate) return plan.body;
+    const choice = conversation.context ?? ALL_MESSAGES;
+    if (choice.mode === 'all' && !plan.fits && plan.limit !== null) {
+      const recent = this.#plan(conversation, history, { ...choice, mode: 'fit' });
+      const answer = await gate.confirmContext({
+        tokens: plan.tokens,
+        limit: plan.limit,
+        omitted: recent.omitted,
+      });
+      if (answer === 'cancel') return null;
+      if (answer === 'recent') plan = recent;
+    }
+    return (await gate.confirmSpend()) ? plan.body : null;
   }
 
   // ---- Loading ----
@@ -342,9 +462,10 @@ export class ChatState {
         ...branchTo(this.messages(conversation.id), reply.id),
         { role: 'user' as const, content: CONTINUE_PROMPT },
       ];
-      const body = this.#requestBody({ ...latest, params: { ...latest.params, n: 1 } }, history);
-      // Deleted while the model info loaded: nothing may be stored or sent for it.
-      if (this.#cache.isForgotten(conversation.id)) return false;
+      const body = await this.#confirm({ ...latest, params: { ...latest.params, n: 1 } }, history);
+      // Deleted while the model info loaded (or the questions were open): nothing may be stored
+      // or sent for it.
+      if (body === null || this.#cache.isForgotten(conversation.id)) return false;
       const resumed: Message = { ...reply, status: 'streaming', finishReason: null };
       delete resumed.error;
       this.#cache.upsert(conversation.id, [resumed]);
@@ -556,8 +677,11 @@ export class ChatState {
     await this.#deps.models.ready();
     // Deleted while the model info loaded: nothing may be stored or sent for it.
     if (this.#cache.isForgotten(conversation.id)) return false;
+    const asked = await this.#confirm(this.#latest(conversation), history);
+    // Cancelled, or deleted while the questions were open.
+    if (asked === null || this.#cache.isForgotten(conversation.id)) return false;
+    const body = asked;
     const latest = this.#latest(conversation);
-    const body = this.#requestBody(latest, history);
     const count = body.n ?? 1;
     const replies = Array.from({ length: count }, (_, index) =>
       this.#newMessage(conversation.id, {

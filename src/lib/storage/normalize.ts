@@ -30,6 +30,7 @@ import type {
 } from '../domain/types';
 import { DEFAULT_PARAMS, DEFAULT_SETTINGS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import { apiVersionProblem } from '../domain/settings';
+import { readContextChoice } from '../domain/context';
 import type { Draft } from '../domain/draft';
 import type {
   StoredConversation,
@@ -106,10 +107,13 @@ const FALLBACK_ERROR_KIND: ApiErrorKind = 'server';
 export function normalizeConversation(stored: StoredConversation): Conversation {
   const createdAt = finite(stored.createdAt) ?? finite(stored.updatedAt) ?? 0;
   // A pin is `true` or absent (types.ts); anything else stored there reads as not pinned.
-  const { isPinned, ...rest } = stored;
+  const { isPinned, context: storedContext, ...rest } = stored;
+  // Absent or unreadable (older records, hand-written files): all messages are sent.
+  const context = readContextChoice(storedContext);
   return {
     ...rest,
     ...(isPinned === true ? { isPinned } : {}),
+    ...(context ? { context } : {}),
     title: string(stored.title) ?? '',
     isTitleCustom: boolean(stored.isTitleCustom) ?? false,
     systemPrompt: string(stored.systemPrompt) ?? DEFAULT_SYSTEM_PROMPT,
