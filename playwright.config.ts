@@ -15,14 +15,20 @@ export default defineConfig({
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 7_000 },
+  // Generous: CI shares two cores between two browsers, the app host and the test servers, and a
+  // multi-tab test there can take many times what it takes alone. Passing tests do not wait longer.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/parley/`,
     locale: 'en-US',
     trace: 'retain-on-failure',
+    // Installing the worker precaches every chunk (highlighter languages, KaTeX, the tokenizer) in
+    // each test's fresh context: the suite's heaviest work, needed only by the specs that test
+    // offline use and updates, which allow it themselves (test.use).
+    serviceWorkers: 'block',
     ...devices['Desktop Chrome'],
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
   },

@@ -14,6 +14,8 @@ import { expect, replies, send, test } from './fixtures';
 // Service worker installs, updates and reloads, several per test: more than the default budget
 // on a machine shared with other test runs.
 test.describe.configure({ timeout: 90_000 });
+// Updates and caches are the service worker's: allowed here, blocked elsewhere (playwright.config.ts).
+test.use({ serviceWorkers: 'allow' });
 
 function settingsDialog(page: Page) {
   return page.getByRole('dialog', { name: 'Settings', exact: true });

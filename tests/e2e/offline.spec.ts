@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { startStaticHost } from '../support/static-host';
 import { expect, replies, send, sidebar, test } from './fixtures';
 
+// These tests are about the service worker, which the other specs block (playwright.config.ts).
+test.use({ serviceWorkers: 'allow' });
+
 /** Waits until the service worker controls the page (first visit installs it; a reload hands over). */
 async function controlledBySW(page: Page): Promise<void> {
   await page.evaluate(async () => {

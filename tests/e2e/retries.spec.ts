@@ -57,8 +57,10 @@ test.describe('retries', () => {
     await send(page, 'Give up');
     await page.getByRole('button', { name: 'Cancel retry', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('problem on its side');
+    // A slow machine may click after the first retry went out; from the click on, none may.
+    const sent = server.chatRequests().length;
     await page.waitForTimeout(2_500);
-    expect(server.chatRequests()).toHaveLength(1);
+    expect(server.chatRequests()).toHaveLength(sent);
     await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
   });
 
