@@ -542,6 +542,9 @@ function sendJson(res: ServerResponse, status: number, json: string): void {
   res.end(json);
 }
 
+/** How long after its last frame a stream that breaks midway is cut. */
+const CUT_AFTER_MS = 750;
+
 /**
  * Writes frame i at start + i * delayMs. Timers fire late, so each tick writes every frame that is
  * due by the wall clock: the total stays ~frames * delayMs even at 1-2 ms delays. Stops at once
@@ -575,12 +578,17 @@ function playStream(res: ServerResponse, script: StreamScript, delayMs: number):
     } else if (script.close === 'end') {
       res.end();
     } else {
-      // One slot later, the connection is cut mid-body: a FIN, never a reset, so every frame
-      // already sent still reaches a slow reader (a reset lets the kernel drop unread data).
-      timer = setTimeout(() => {
-        res.socket?.end();
-        setTimeout(() => res.destroy(), 1_000).unref();
-      }, delayMs);
+      // Then the connection is cut mid-body: a FIN, never a reset, so every frame already sent
+      // still reaches a slow reader (a reset lets the kernel drop unread data). Not at once: a
+      // fetch body that errors discards the chunks the page has not read yet (Streams spec), so
+      // a busy page would see nothing arrive, and the break must come after the text.
+      timer = setTimeout(
+        () => {
+          res.socket?.end();
+          setTimeout(() => res.destroy(), 1_000).unref();
+        },
+        Math.max(delayMs, CUT_AFTER_MS),
+      );
     }
   };
   tick();
