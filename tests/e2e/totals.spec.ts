@@ -113,6 +113,8 @@ test.describe('conversation totals', () => {
     try {
       await connectTo(page, server);
       await page.getByRole('combobox', { name: 'Model', exact: true }).fill(OPENROUTER_PRICED);
+      // The listing's context length counts for a model no catalog knows.
+      await expect(page.getByText('Context window: 32,768 tokens.', { exact: true })).toBeVisible();
       const used = await twoReplies(page);
       // parley-labs/quill-7b: $2 in and $10 out per 1M tokens, as its /models entry says.
       const cost = formatUsd((used.prompt * 2 + used.completion * 10) / 1_000_000, 'en-US');

@@ -71,4 +71,29 @@ describe('ModelsState', () => {
     models.setEndpointModels('https://openrouter.ai/api/v1', [{ id: 'acme/fast' }]);
     expect(models.endpointModels('https://openrouter.ai/api/v1')).toBeNull();
   });
+
+  it('takes a context window from the price database where catalog and listing have none', async () => {
+    const windows = new Map([
+      ['house-model', 64_000],
+      ['gpt-5', 1],
+    ]);
+    const models = new ModelsState(
+      () => Promise.resolve(catalog()),
+      () => 'https://api.example.com/v1',
+      (model) => windows.get(model) ?? null,
+    );
+    await models.ready();
+    expect(models.describe('house-model')).toMatchObject({
+      info: { contextWindow: 64_000 },
+      isKnown: true,
+    });
+    // The catalog's own window wins.
+    expect(models.info('gpt-5').contextWindow).toBe(REASONING_INFO.contextWindow);
+    // So does the endpoint's listing.
+    models.setEndpointModels('https://api.example.com/v1', [
+      { id: 'house-model', context_length: 8_192 },
+    ]);
+    expect(models.info('house-model').contextWindow).toBe(8_192);
+    expect(models.describe('other').isKnown).toBe(false);
+  });
 });

@@ -8,13 +8,17 @@
  * is kept per endpoint, as the last listing of it gave it (`setEndpointModels`). Its context
  * window and output limit fill in only where the catalog lacks them (the catalog is curated; a
  * router's numbers describe its best provider), and its price wins over the catalog's: the
- * endpoint knows what it charges. UsageState reads the same listing for costs.
+ * endpoint knows what it charges. UsageState reads the same listing for costs. Where neither
+ * the catalog nor the listing gives a context window, the price database's does (genai-prices,
+ * once loaded: `databaseWindow`).
  */
 import { readEndpointModels, type EndpointModel } from '../models/endpoint-models';
 import { inferFromId } from '../models/infer';
 import { loadCatalog, loadedCatalog } from '../models/lazy';
 import type { ModelCatalog, ModelInfo } from '../models/types';
 import type { ModelSource } from './chat.svelte';
+
+export type DatabaseWindow = (model: string, baseUrl: string) => number | null;
 
 /** The same endpoint however its URL was typed: trailing slashes do not matter. */
 function endpointKey(baseUrl: string): string {
@@ -27,13 +31,20 @@ export class ModelsState implements ModelSource {
   #endpoints = $state.raw<ReadonlyMap<string, ReadonlyMap<string, EndpointModel>>>(new Map());
   readonly #ready: Promise<void>;
   readonly #baseUrl: () => string | null;
+  readonly #databaseWindow: DatabaseWindow;
 
-  /** `baseUrl`: the endpoint in use (Settings), whose listing `info` and `describe` consult. */
+  /**
+   * `baseUrl`: the endpoint in use (Settings), whose listing `info` and `describe` consult;
+   * `databaseWindow`: the price database's context window for a model there (null: unknown or
+   * not loaded), read reactively.
+   */
   constructor(
     load: () => Promise<ModelCatalog> = loadCatalog,
     baseUrl: () => string | null = () => null,
+    databaseWindow: DatabaseWindow = () => null,
   ) {
     this.#baseUrl = baseUrl;
+    this.#databaseWindow = databaseWindow;
     this.#ready = this.#catalog
       ? Promise.resolve()
       : load().then(
@@ -65,6 +76,11 @@ export class ModelsState implements ModelSource {
     return this.endpointModels(baseUrl)?.get(model.trim()) ?? null;
   }
 
+  #fromDatabase(model: string): number | null {
+    const baseUrl = this.#baseUrl();
+    return baseUrl === null ? null : this.#databaseWindow(model, baseUrl);
+  }
+
   info(model: string): ModelInfo {
     return this.describe(model).info;
   }
@@ -75,9 +91,15 @@ export class ModelsState implements ModelSource {
     const listed = this.#listed(model);
     // Before the catalog arrives nothing is asked of the person: it may well know the model.
     const isCatalogKnown = catalog ? catalog.knows(model) : true;
-    const info = catalog?.lookup(model) ?? inferFromId(model);
-    if (!listed) return { info, isKnown: isCatalogKnown };
+    const looked = catalog?.lookup(model) ?? inferFromId(model);
     const fromCatalog = catalog !== null && isCatalogKnown;
+    const databaseWindow =
+      fromCatalog && looked.contextWindow !== null ? null : this.#fromDatabase(model);
+    const info =
+      databaseWindow === null || listed?.contextWindow
+        ? looked
+        : { ...looked, contextWindow: databaseWindow };
+    if (!listed) return { info, isKnown: isCatalogKnown || databaseWindow !== null };
     return {
       info: {
         ...info,
@@ -89,7 +111,7 @@ export class ModelsState implements ModelSource {
           info.maxOutputTokens,
         price: listed.price ?? info.price,
       },
-      isKnown: isCatalogKnown || listed.contextWindow !== null,
+      isKnown: isCatalogKnown || listed.contextWindow !== null || databaseWindow !== null,
     };
   }
 

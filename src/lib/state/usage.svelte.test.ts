@@ -278,6 +278,14 @@ describe('UsageState', () => {
     expect(usage.totalsFor('c1')).toMatchObject({ requests: 2, promptTokens: 3 });
   });
 
+  it('gives the database’s context window once it is here', async () => {
+    const usage = usageState();
+    expect(usage.databaseWindow('gpt-4o', OPENAI)).toBeNull();
+    await usage.loadPrices();
+    expect(usage.databaseWindow('gpt-4o', OPENAI)).toBe(128_000);
+    expect(usage.databaseWindow('house-model', OPENAI)).toBeNull();
+  });
+
   it('answers costs synchronously once the database is here', async () => {
     const usage = usageState();
     expect(usage.costNow(tokens(10, 10), 'gpt-4o', OPENAI)).toBeUndefined();

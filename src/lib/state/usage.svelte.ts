@@ -167,6 +167,11 @@ export class UsageState {
     return quoteFor(this.#sources(baseUrl), model, baseUrl);
   }
 
+  /** The price database's context window for the model (null: unknown, or not loaded yet). */
+  databaseWindow(model: string, baseUrl: string): number | null {
+    return this.#table?.quote(model, baseUrl)?.contextWindow ?? null;
+  }
+
   /** What `usage` cost, once prices are here: undefined while the database is still loading. */
   costNow(usage: Usage, model: string, baseUrl: string): CostResult | undefined {
     const result = costWith(this.#sources(baseUrl), usage, model, baseUrl);
