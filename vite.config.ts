@@ -4,6 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { CACHE_ID } from './src/lib/pwa/cache-names';
 import { firstScreenPreload } from './scripts/first-screen-preload.mjs';
+import { stringsSplit } from './scripts/strings-split.mjs';
 
 /**
  * The Content-Security-Policy of the built app. Model output is untrusted (a prompt-injected
@@ -56,6 +57,8 @@ export default defineConfig({
   base: './',
   plugins: [
     svelte(),
+    // Each string catalog as two chunks: what the first screen shows, and the rest.
+    stringsSplit(),
     contentSecurityPolicy(),
     firstScreenPreload(),
     // The service worker (dist/sw.js, scope = the folder Parley is served from) precaches the
@@ -92,6 +95,9 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // Every browser Parley supports preloads modules itself; the polyfill would cost first-load
+    // bytes (the budget is 60 KB) to help only browsers from before 2023, which still work.
+    modulePreload: { polyfill: false },
   },
   test: {
     include: ['src/**/*.test.ts', 'tests/support/**/*.test.ts'],

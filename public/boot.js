@@ -4,7 +4,7 @@
 //    page never flashes light while the app loads.
 // 2. Starts fetching the chunks the first screen will need (the language's strings, the first-run
 //    form, or the chat view for someone who has a key) alongside the entry rather than after it. The build lists them on this script's tag
-//    (scripts/first-screen-preload.ts); in development there are none.
+//    (scripts/first-screen-preload.mjs); in development there are none.
 // Keep the keys and values in step with theme.ts.
 (function () {
   var root = document.documentElement;
@@ -42,7 +42,15 @@
     if (!files) return;
     files.split(' ').forEach(function (href) {
       var link = document.createElement('link');
-      link.rel = 'modulepreload';
+      if (/\.css$/.test(href)) {
+        // Fetched now, applied when the screen's chunk asks for it (as Vite's loader does:
+        // crossorigin too, or the browser would fetch it a second time).
+        link.rel = 'preload';
+        link.as = 'style';
+        link.crossOrigin = '';
+      } else {
+        link.rel = 'modulepreload';
+      }
       link.href = href;
       document.head.appendChild(link);
     });

@@ -1,6 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en, type MessageKey } from './en';
-import { formatNumber, getLocale, LOCALES, matchLocale, setLocale, t } from './index.svelte';
+import {
+  formatNumber,
+  getLocale,
+  loadAllStrings,
+  LOCALES,
+  matchLocale,
+  setLocale,
+  t,
+} from './index.svelte';
 import { zhCN } from './zh-CN';
 
 const keys = Object.keys(en) as MessageKey[];
@@ -11,6 +19,8 @@ function placeholders(text: string): string[] {
 
 beforeAll(async () => {
   await setLocale('en');
+  // The page does this right after its first screen; these tests read every kind of string.
+  await loadAllStrings();
 });
 
 afterEach(async () => {
