@@ -3,6 +3,9 @@ import type { Page } from '@playwright/test';
 import { TEST_API_KEY } from '../support/server';
 import { expect, replies, send, sidebar, test, transcript } from './fixtures';
 
+/** How the test server's slow reply ends. */
+const SLOW_END = 'the way a busy model does.';
+
 function messageBox(page: Page) {
   return page.getByRole('textbox', { name: 'Message', exact: true });
 }
@@ -117,6 +120,35 @@ test.describe('storage', () => {
     await expect(sidebar(page).getByRole('button', { name: /This one does not fit/ })).toHaveCount(
       0,
     );
+  });
+});
+
+test.describe('a disk that fills while a reply arrives', () => {
+  test('the reply stays whole on screen, says Not saved yet, and the export carries it', async ({
+    page,
+    server,
+    connect,
+  }) => {
+    await connect();
+    server.use('slow');
+    await send(page, 'Fill the disk');
+    await expect(replies(page).last()).toContainText('You said: Fill the disk');
+    await page.evaluate(() => {
+      IDBObjectStore.prototype.put = () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    });
+    const reply = replies(page).last();
+    await expect(reply).toContainText(SLOW_END, { timeout: 20_000 });
+    await expect(reply).toContainText('Not saved yet');
+    const alert = page.getByRole('alert').filter({ hasText: 'storage for Parley is full' });
+    const downloading = page.waitForEvent('download');
+    await alert.getByRole('button', { name: 'Export conversations', exact: true }).click();
+    const file = JSON.parse(await readFile(await (await downloading).path(), 'utf8')) as {
+      conversations: { messages: { role: string; content: string }[] }[];
+    };
+    const exported = file.conversations[0]?.messages.find((m) => m.role === 'assistant');
+    expect(exported?.content).toContain(SLOW_END);
   });
 });
 

@@ -90,6 +90,39 @@ describe('BackupState', () => {
     store.close();
   });
 
+  it('puts in the text only memory holds (a full disk), even of a conversation never stored', async () => {
+    const store = await freshStore();
+    await store.restoreConversation(conversation, [message]);
+    const reply: Message = {
+      ...message,
+      id: 'r',
+      parentId: 'm',
+      role: 'assistant',
+      content: 'Written while the disk was full',
+      createdAt: 2,
+    };
+    const edited: Message = { ...message, content: 'Hello, edited' };
+    const unstored: Conversation = { ...conversation, id: 'new', title: 'Never stored' };
+    const save = vi.fn<(name: string, blob: Blob) => void>();
+    const backup = new BackupState({
+      store,
+      save,
+      unsaved: () => [edited, reply, { ...message, id: 'x', conversationId: 'new' }],
+      conversation: (id) => (id === 'new' ? unstored : null),
+    });
+
+    await backup.download();
+
+    const file = JSON.parse((await save.mock.calls[0]?.[1].text()) ?? '{}') as {
+      conversations: { id: string; messages: { id: string; content: string }[] }[];
+    };
+    expect(file.conversations.map((c) => [c.id, c.messages.map((m) => m.content)])).toEqual([
+      ['c', ['Hello, edited', 'Written while the disk was full']],
+      ['new', ['Hello']],
+    ]);
+    store.close();
+  });
+
   it('saves a zip of Markdown files, one per conversation', async () => {
     const store = await freshStore();
     await store.restoreConversation(conversation, [message]);

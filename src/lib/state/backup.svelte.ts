@@ -11,6 +11,7 @@
  * is chosen or an export made, never with the page.
  */
 import type { MarkdownLabels } from '../domain/markdown-export';
+import type { Conversation, Message } from '../domain/types';
 import type { ImportJob, ImportJobOptions } from '../import/client';
 import type { ImportReport } from '../import/plan';
 import type { ImportRefusal } from '../import/types';
@@ -50,6 +51,13 @@ export interface BackupDependencies {
   onImported?: () => void;
   /** The words of the Markdown files, in the person's language. */
   markdownLabels?: () => MarkdownLabels;
+  /**
+   * Messages whose newest text only this page holds (their writes failed: a full disk). An
+   * export carries them, since it is what the person is offered to keep that text.
+   */
+  unsaved?: () => readonly Message[];
+  /** The conversation a message belongs to, as this page holds it (it may not be stored yet). */
+  conversation?: (id: string) => Conversation | null;
 }
 
 export class BackupState {
@@ -82,7 +90,7 @@ export class BackupState {
   async download(): Promise<void> {
     await this.#exporting(async () => {
       const now = this.#now();
-      const file = await this.#deps.store.exportAll(now);
+      const file = this.#withUnsaved(await this.#deps.store.exportAll(now));
       const name = `parley-export-${day(now)}.json`;
       const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' });
       this.#deps.save(name, blob);
@@ -95,7 +103,7 @@ export class BackupState {
     await this.#exporting(async () => {
       const now = this.#now();
       const [file, { markdownZip }] = await Promise.all([
-        this.#deps.store.exportAll(now),
+        this.#deps.store.exportAll(now).then((stored) => this.#withUnsaved(stored)),
         import('../import/markdown-zip'),
       ]);
       const blob = await markdownZip(file.conversations, this.#deps.markdownLabels?.());
@@ -103,6 +111,26 @@ export class BackupState {
       this.#deps.save(name, blob);
       this.#lastExport = { name, conversations: file.conversations.length };
     });
+  }
+
+  /** The stored export with the text only memory holds put in (see `unsaved`). */
+  #withUnsaved(file: ExportFile): ExportFile {
+    const unsaved = this.#deps.unsaved?.() ?? [];
+    if (unsaved.length === 0) return file;
+    const conversations = file.conversations.map((c) => ({ ...c, messages: [...c.messages] }));
+    for (const message of unsaved) {
+      let owner = conversations.find((c) => c.id === message.conversationId);
+      if (!owner) {
+        const held = this.#deps.conversation?.(message.conversationId);
+        if (!held) continue;
+        owner = { ...held, messages: [] };
+        conversations.push(owner);
+      }
+      const index = owner.messages.findIndex((m) => m.id === message.id);
+      if (index === -1) owner.messages.push(message);
+      else owner.messages[index] = message;
+    }
+    return { ...file, conversations };
   }
 
   /**

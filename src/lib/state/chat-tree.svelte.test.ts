@@ -358,10 +358,15 @@ describe('writes that fail and pages that hide', () => {
     expect(state.report).toHaveBeenCalledWith(failure);
     expect(state.chat.isUnsaved(reply.id)).toBe(true);
     expect(reply.content).toBe('Whole answer');
+    // What an export offered now must carry: the text only memory holds.
+    expect(state.chat.unsavedMessages()).toMatchObject([
+      { id: reply.id, content: 'Whole answer', status: 'complete' },
+    ]);
     await vi.advanceTimersByTimeAsync(1_000);
     vi.useRealTimers();
     await settle();
     expect(state.chat.isUnsaved(reply.id)).toBe(false);
+    expect(state.chat.unsavedMessages()).toEqual([]);
     expect(state.db.messages.get(reply.id)).toMatchObject({
       content: 'Whole answer',
       status: 'complete',

@@ -244,6 +244,19 @@ export class ChatState {
     return this.#cache.isUnsaved(messageId);
   }
 
+  /** Every message whose newest text is only in memory, as shown (an export must carry them). */
+  unsavedMessages(): Message[] {
+    return this.#cache.unsavedMessages().map((m) => {
+      const live = this.#live(m.id);
+      if (!live) return m;
+      return {
+        ...m,
+        content: live.content,
+        ...(live.reasoning ? { reasoning: live.reasoning } : {}),
+      };
+    });
+  }
+
   /** True from the moment a request is being prepared until its stream ends. */
   isStreaming(conversationId: string): boolean {
     return this.#streams.has(conversationId) || this.#starting.has(conversationId);

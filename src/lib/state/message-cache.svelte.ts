@@ -13,7 +13,7 @@
  *   read and the lock check has written the whole reply, and that record is kept, never replaced
  *   by the stale half this page read.
  */
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import { SvelteMap } from 'svelte/reactivity';
 import type { Message } from '../domain/types';
 
 export interface MessageStore {
@@ -45,7 +45,8 @@ function defaultRetryDelay(attempt: number): Promise<void> {
 
 export class MessageCache {
   readonly #messages = new SvelteMap<string, Message[]>();
-  readonly #unsaved = new SvelteSet<string>();
+  /** The newest version of each message whose write failed, by id: only memory holds it. */
+  readonly #unsaved = new SvelteMap<string, Message>();
   /** Conversations dropped from this page: late work for them is never written. */
   readonly #forgotten = new Set<string>();
   /** The last queued write of each message (see `write`). Bookkeeping: a plain Map. */
@@ -74,6 +75,11 @@ export class MessageCache {
   /** True while the newest text of a message has not reached storage (a write failed). */
   isUnsaved(messageId: string): boolean {
     return this.#unsaved.has(messageId);
+  }
+
+  /** The messages whose newest text is only in memory (their writes failed), in every conversation. */
+  unsavedMessages(): Message[] {
+    return [...this.#unsaved.values()];
   }
 
   /** Changes what a loaded (or just created) conversation holds in memory. */
@@ -143,8 +149,12 @@ export class MessageCache {
   write(message: Message): void {
     // A conversation deleted while its reply streamed must not be resurrected by a late write.
     if (!this.#messages.has(message.conversationId)) return;
+    // Not saved yet, and this is newer: it is what memory holds now (and what an export takes).
+    if (this.#unsaved.has(message.id)) this.#unsaved.set(message.id, message);
     const previous = this.#writes.get(message.id) ?? Promise.resolve();
-    const next = previous.then(() => this.#put(message));
+    const next: Promise<void> = previous.then(() =>
+      this.#put(message, () => this.#writes.get(message.id) !== next),
+    );
     this.#writes.set(message.id, next);
     void next.then(() => {
       if (this.#writes.get(message.id) === next) this.#writes.delete(message.id);
@@ -156,18 +166,25 @@ export class MessageCache {
     await Promise.all(ids.map((id) => this.#writes.get(id) ?? Promise.resolve()));
   }
 
-  async #put(message: Message): Promise<void> {
+  /** `isSuperseded`: a newer write of the message is queued, so this one need not try again. */
+  async #put(message: Message, isSuperseded: () => boolean): Promise<void> {
     const retryDelay = this.#options.retryDelay ?? defaultRetryDelay;
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       if (this.#forgotten.has(message.conversationId)) return;
+      // A newer write of the same message was queued meanwhile: it carries the newest text.
+      if (attempt > 0 && isSuperseded()) return;
       try {
         await this.#options.store.putMessage(message);
         this.#unsaved.delete(message.id);
         return;
       } catch (error) {
         if (attempt === 0) this.#options.report(error);
-        this.#unsaved.add(message.id);
-        // A newer write of the same message is queued: it carries the newest text, let it try.
+        if (isSuperseded()) {
+          // The newer write runs next; until it lands the message reads as not saved.
+          if (!this.#unsaved.has(message.id)) this.#unsaved.set(message.id, message);
+          return;
+        }
+        this.#unsaved.set(message.id, message);
         if (attempt === WRITE_ATTEMPTS - 1) return;
         await retryDelay(attempt);
       }
