@@ -24,9 +24,10 @@
 
   var script = document.currentScript;
   if (!script) return;
-  preload(script.getAttribute(locale === 'zh-CN' ? 'data-strings-zh-cn' : 'data-strings-en'));
   // A first visit shows the first-run form; a returning one what it showed last time.
-  preload(script.getAttribute(screen === 'chat' ? 'data-screen-chat' : 'data-screen-setup'));
+  if (screen !== 'chat') screen = 'setup';
+  preload(script.getAttribute('data-screen-' + screen));
+  preload(script.getAttribute('data-strings-' + locale.toLowerCase() + '-' + screen));
 
   // The same rule as matchLocale in src/lib/i18n/index.svelte.ts.
   function matchLocale(tags) {

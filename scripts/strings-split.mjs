@@ -1,11 +1,12 @@
 /**
- * Vite plugin: builds each string catalog (src/lib/i18n/en.ts, zh-CN.ts) into two modules, the
- * strings the first screen shows and the rest (src/lib/i18n/first-screen-keys.ts decides), so the
- * first load fetches a few KB of strings instead of the whole catalog. The catalogs stay one
+ * Vite plugin: builds each string catalog (src/lib/i18n/en.ts, zh-CN.ts) into three modules, the
+ * strings each first screen shows (first run and unlock: `setup`; the chat: `chat`; the banners
+ * are in both) and the rest (src/lib/i18n/first-screen-keys.ts decides), so the first load
+ * fetches a few KB of strings instead of the whole catalog. The catalogs stay one
  * object each, the file every engineer adds keys to; the split happens here, at build (and dev,
  * and test) time:
  *
- *   import('virtual:parley-strings/en/first')  -> { default: { 'app.name': 'Parley', … } }
+ *   import('virtual:parley-strings/en/chat')   -> { default: { 'app.name': 'Parley', … } }
  *   import('virtual:parley-strings/zh-CN/rest') -> { default: { 'usage.title': '用量', … } }
  *
  * The catalogs are plain data (their only import is a type), so they are evaluated as they are:
@@ -29,10 +30,14 @@ export const CATALOGS = {
   'zh-CN': { file: `${I18N}zh-CN.ts`, name: 'zhCN' },
 };
 
+/** @typedef {'setup' | 'chat' | 'rest'} Part */
+/** @type {readonly Part[]} */
+export const PARTS = ['setup', 'chat', 'rest'];
+
 /** The resolved id of one part, as it appears as a chunk's facadeModuleId. */
 /**
  * @param {string} locale
- * @param {'first' | 'rest'} part
+ * @param {Part} part
  */
 export function stringsModuleId(locale, part) {
   return `${RESOLVED}${locale}-${part}`;
@@ -54,27 +59,31 @@ async function evaluate(file) {
 }
 
 /**
- * The first-screen keys of a catalog and the rest, in the catalog's order.
+ * Each first screen's keys of a catalog and the rest, in the catalog's order.
  * @param {string} locale
- * @returns {Promise<{ first: Record<string, string>; rest: Record<string, string> }>}
+ * @returns {Promise<Record<Part, Record<string, string>>>}
  */
 export async function splitCatalog(locale) {
   const catalog = CATALOGS[locale];
   if (!catalog) throw new Error(`No catalog for ${locale}`);
   const [strings, keys] = await Promise.all([evaluate(catalog.file), evaluate(KEYS_FILE)]);
   const all = /** @type {Record<string, string>} */ (strings[catalog.name]);
-  const isFirst = /** @type {(key: string) => boolean} */ (keys['isFirstScreenKey']);
+  const isFirst = /** @type {(key: string, screen: string) => boolean} */ (
+    keys['isFirstScreenKey']
+  );
   if (typeof all !== 'object' || typeof isFirst !== 'function') {
     throw new Error(
       `${catalog.file} must export ${catalog.name}, first-screen-keys.ts isFirstScreenKey`,
     );
   }
-  /** @type {Record<string, string>} */
-  const first = {};
-  /** @type {Record<string, string>} */
-  const rest = {};
-  for (const [key, text] of Object.entries(all)) (isFirst(key) ? first : rest)[key] = text;
-  return { first, rest };
+  /** @type {Record<Part, Record<string, string>>} */
+  const parts = { setup: {}, chat: {}, rest: {} };
+  for (const [key, text] of Object.entries(all)) {
+    const screens = ['setup', 'chat'].filter((screen) => isFirst(key, screen));
+    for (const screen of screens) parts[/** @type {Part} */ (screen)][key] = text;
+    if (screens.length === 0) parts.rest[key] = text;
+  }
+  return parts;
 }
 
 /** @returns {import('vite').Plugin} */
@@ -86,11 +95,11 @@ export function stringsSplit() {
     },
     async load(id) {
       if (!id.startsWith(RESOLVED)) return null;
-      const match = /^(.+)-(first|rest)$/.exec(id.slice(RESOLVED.length));
+      const match = /^(.+)-(setup|chat|rest)$/.exec(id.slice(RESOLVED.length));
       const locale = match?.[1];
-      const part = match?.[2];
+      const part = /** @type {Part | undefined} */ (match?.[2]);
       const catalog = locale ? CATALOGS[locale] : undefined;
-      if (!locale || !catalog || (part !== 'first' && part !== 'rest')) {
+      if (!locale || !catalog || !part) {
         throw new Error(`Unknown strings module ${id}`);
       }
       // Dev and watch builds regenerate both parts when a catalog or the key list changes.

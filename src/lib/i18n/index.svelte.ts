@@ -2,55 +2,60 @@
  * The current language and `t()`. A module-level singleton because the language is global to the
  * page; `t()` reads the `$state` locale, so every template that calls it re-renders on a switch.
  *
- * Every catalog is built as two chunks (scripts/strings-split.mjs, first-screen-keys.ts): the
- * strings the first screen shows, loaded when its language is chosen (App waits for them before
- * the first screen), and the rest, loaded by `loadAllStrings()` right after the first screen and
- * awaited by everything that loads later (dialogs, the parameters panel). So no one downloads a
- * language they do not read, the first load stays small, and `t()` never shows a key.
+ * Every catalog is built as three chunks (scripts/strings-split.mjs, first-screen-keys.ts): the
+ * strings of each first screen (first run and unlock; the chat), one of which is loaded when the
+ * language is chosen (App waits for it before the first screen), and the rest, loaded by
+ * `loadAllStrings()` right after the first screen and awaited by everything that loads later
+ * (dialogs, the parameters panel). So no one downloads a language they do not read, the first
+ * load stays small, and `t()` never shows a key.
  */
 import type { Locale } from '../domain/types';
 import type { MessageKey } from './en';
+import type { FirstScreen } from './first-screen-keys';
 
-export type { MessageKey };
+export type { MessageKey, FirstScreen };
 
 export const LOCALES: readonly Locale[] = ['en', 'zh-CN'];
 
 type Strings = Partial<Record<MessageKey, string>>;
-type Part = 'first' | 'rest';
+type Part = FirstScreen | 'rest';
+const PARTS: readonly Part[] = ['setup', 'chat', 'rest'];
 
 // Literal specifiers, so the bundler sees each part and makes it a chunk of its own.
 const loaders: Record<Locale, Record<Part, () => Promise<Strings>>> = {
   en: {
-    first: () => import('virtual:parley-strings/en/first').then((module) => module.default),
+    setup: () => import('virtual:parley-strings/en/setup').then((module) => module.default),
+    chat: () => import('virtual:parley-strings/en/chat').then((module) => module.default),
     rest: () => import('virtual:parley-strings/en/rest').then((module) => module.default),
   },
   'zh-CN': {
-    first: () => import('virtual:parley-strings/zh-CN/first').then((module) => module.default),
+    setup: () => import('virtual:parley-strings/zh-CN/setup').then((module) => module.default),
+    chat: () => import('virtual:parley-strings/zh-CN/chat').then((module) => module.default),
     rest: () => import('virtual:parley-strings/zh-CN/rest').then((module) => module.default),
   },
 };
 
-/** The strings of each language loaded so far (the first part, then both merged). */
+/** The strings of each language loaded so far (its parts merged; they agree where they meet). */
 let loaded = $state.raw<Partial<Record<Locale, Strings>>>({});
-/** Which languages have both parts here. */
-const complete = new Set<Locale>();
+/** Which parts of each language are here. */
+const arrived = new Map<Locale, Set<Part>>();
 /** A load in flight per language and part, so two callers share one request. */
 const loading = new Map<string, Promise<void>>();
 /**
- * Set by the first `loadAllStrings()` (right after the first screen): from then on a language
- * switch waits for the whole catalog, since anything may be open by then.
+ * The parts a language switch loads: the first screen's, then (from the first `loadAllStrings()`,
+ * right after the first screen) all of them, since anything may be open by then.
  */
-let isAllWanted = false;
+const wanted = new Set<Part>();
 
 function loadPart(locale: Locale, part: Part): Promise<void> {
-  if (part === 'rest' ? complete.has(locale) : loaded[locale]) return Promise.resolve();
+  if (arrived.get(locale)?.has(part)) return Promise.resolve();
   const id = `${locale}/${part}`;
   let pending = loading.get(id);
   if (!pending) {
     pending = loaders[locale][part]().then(
       (strings) => {
         loaded = { ...loaded, [locale]: { ...loaded[locale], ...strings } };
-        if (part === 'rest') complete.add(locale);
+        arrived.set(locale, new Set([...(arrived.get(locale) ?? []), part]));
         loading.delete(id);
       },
       (error: unknown) => {
@@ -64,10 +69,19 @@ function loadPart(locale: Locale, part: Part): Promise<void> {
   return pending;
 }
 
-async function loadLocale(locale: Locale, isAll: boolean): Promise<void> {
-  // The rest merges over the first part, so the first goes first (it is usually here already).
-  await loadPart(locale, 'first');
-  if (isAll) await loadPart(locale, 'rest');
+async function loadLocale(locale: Locale): Promise<void> {
+  // Nothing asked for (a test, a tool): the whole catalog, as before the catalogs were split.
+  const parts = wanted.size > 0 ? [...wanted] : PARTS;
+  await Promise.all(parts.map((part) => loadPart(locale, part)));
+}
+
+/** Loads what is wanted of the current language; it may change meanwhile: then of the new one. */
+async function loadCurrent(): Promise<void> {
+  for (;;) {
+    const locale = current;
+    await loadLocale(locale);
+    if (locale === current) return;
+  }
 }
 
 /** The best supported locale for a list of BCP 47 tags, as `navigator.languages` gives them. */
@@ -92,7 +106,7 @@ export function getLocale(): Locale {
  */
 export async function setLocale(locale: Locale): Promise<void> {
   try {
-    await loadLocale(locale, isAllWanted);
+    await loadLocale(locale);
   } catch {
     return;
   }
@@ -101,19 +115,28 @@ export async function setLocale(locale: Locale): Promise<void> {
 }
 
 /**
+ * Asks for the strings of a first screen with every language loaded from now on (`setLocale`
+ * loads them): App names the screen it expects before it chooses the language.
+ */
+export function wantStrings(screen: FirstScreen): void {
+  wanted.add(screen);
+}
+
+/** The strings of a first screen in the current language: that screen waits for them. */
+export async function loadScreenStrings(screen: FirstScreen): Promise<void> {
+  wanted.add(screen);
+  await loadCurrent();
+}
+
+/**
  * Loads the rest of the current language's strings (and, from now on, every language switched
  * to in full). Everything that can show after the first screen awaits this before it renders;
- * it rejects when the chunk cannot be fetched (offline before it was ever cached), and the next
+ * it rejects when a chunk cannot be fetched (offline before it was ever cached), and the next
  * call tries again.
  */
 export async function loadAllStrings(): Promise<void> {
-  isAllWanted = true;
-  // The language may change while the rest loads: whichever is current at the end is complete.
-  for (;;) {
-    const locale = current;
-    await loadLocale(locale, true);
-    if (locale === current) return;
-  }
+  for (const part of PARTS) wanted.add(part);
+  await loadCurrent();
 }
 
 /** The string for `key` in the current language, with `{name}` placeholders filled from `values`. */

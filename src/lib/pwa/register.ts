@@ -5,6 +5,7 @@
  * reports failed chunk loads and a new worker taking over to `updates` (update.svelte.ts).
  */
 import type { UpdateState } from './update.svelte';
+import { afterFirstScreen } from '../utils/first-screen';
 
 export function registerServiceWorker(updates: UpdateState): void {
   // Vite's module preloader fires this when a lazy chunk's stylesheet (or, without a handler of
@@ -28,12 +29,15 @@ export function registerServiceWorker(updates: UpdateState): void {
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (wasControlled) updates.newVersionControls();
   });
+  // After the first screen too: the worker and its precache download are not first-load work.
   const start = () => {
-    import('virtual:pwa-register').then(
-      ({ registerSW }) => updates.start(registerSW),
-      // The chunk failed to load (offline before it was ever cached): nothing to register with.
-      () => undefined,
-    );
+    void afterFirstScreen()
+      .then(() => import('virtual:pwa-register'))
+      .then(
+        ({ registerSW }) => updates.start(registerSW),
+        // The chunk failed to load (offline before it was ever cached): nothing to register with.
+        () => undefined,
+      );
   };
   if (document.readyState === 'complete') start();
   else addEventListener('load', start, { once: true });

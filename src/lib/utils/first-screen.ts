@@ -4,6 +4,8 @@
  * the parameters panel, ...) waits for it, so the first load fetches only what that screen shows
  * (its budget is 60 KB) and the rest comes right after, before a person can reach for it.
  */
+import { SCREEN_KEY } from './theme';
+
 let resolveDrawn: () => void = () => undefined;
 const drawn = new Promise<void>((resolve) => (resolveDrawn = resolve));
 
@@ -22,4 +24,16 @@ export function markFirstScreen(): void {
 /** Resolves once the first screen has been painted (at once, after that). */
 export function afterFirstScreen(): Promise<void> {
   return drawn;
+}
+
+/**
+ * The screen this visit will probably land on: what the last one showed (copied to localStorage
+ * by utils/theme.ts, read the same way by public/boot.js), first run when nothing is known.
+ */
+export function expectedScreen(): 'setup' | 'chat' {
+  try {
+    return localStorage.getItem(SCREEN_KEY) === 'chat' ? 'chat' : 'setup';
+  } catch {
+    return 'setup'; // Storage blocked: as on a first visit.
+  }
 }
