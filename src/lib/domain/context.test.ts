@@ -4,11 +4,14 @@ import {
   approxMessageTokens,
   approxTokens,
   parseLastCount,
+  planRequest,
   promptLimit,
   readContextChoice,
   selectContext,
   type ContextChoice,
 } from './context';
+import { CHAT_INFO } from '../models/testing/infos';
+import { DEFAULT_PARAMS } from './defaults';
 import type { Role } from './types';
 
 /** A branch of roles, each message costing `tokens` (10 unless given). */
@@ -150,5 +153,50 @@ describe('parseLastCount', () => {
     expect(parseLastCount('1.5')).toBeNull();
     expect(parseLastCount('-1')).toBeNull();
     expect(parseLastCount('1e3')).toBeNull();
+  });
+});
+
+describe('planRequest', () => {
+  const history = [
+    { id: 'a', role: 'user' as const, content: 'x'.repeat(40) },
+    { id: 'b', role: 'assistant' as const, content: '' },
+    { id: 'c', role: 'assistant' as const, content: 'y'.repeat(40) },
+    { role: 'user' as const, content: 'draft' },
+  ];
+  const base = { systemPrompt: 'Be brief.', history, info: CHAT_INFO };
+
+  it('builds the body from what the choice keeps, the system prompt first, empty replies out', () => {
+    const plan = planRequest({
+      ...base,
+      params: { ...DEFAULT_PARAMS },
+      choice: { mode: 'last', lastCount: 2 },
+    });
+    expect(plan.body.messages.map((m) => m.role)).toEqual(['system', 'assistant', 'user']);
+    expect(plan).toMatchObject({
+      omitted: 1,
+      firstSentId: 'c',
+      limit: 128_000 - 3,
+    });
+  });
+
+  it('says where the sent part begins is the draft (null) when only it is sent', () => {
+    const plan = planRequest({
+      ...base,
+      params: { ...DEFAULT_PARAMS },
+      choice: { mode: 'last', lastCount: 1 },
+    });
+    expect(plan).toMatchObject({ omitted: 2, firstSentId: null });
+  });
+
+  it('takes the Context window the person set over the model’s, less the reply’s max tokens', () => {
+    const plan = planRequest({
+      ...base,
+      params: { ...DEFAULT_PARAMS, contextWindow: 40, maxTokens: 10 },
+      choice: ALL_MESSAGES,
+    });
+    expect(plan.limit).toBe(27);
+    expect(plan.fits).toBe(false);
+    expect(plan.omitted).toBe(0);
+    expect(plan.firstSentId).toBeNull();
   });
 });

@@ -17,7 +17,9 @@
  *   estimate leans high for text that tokenizes densely (Chinese, Japanese, Korean: one token a
  *   character) so Fit rather sends a message fewer than one too many.
  */
-import type { ContextChoice, ContextMode, Role } from './types';
+import type { ModelInfo } from '../models/types';
+import { buildChatRequest, isSendable, type ChatRequestBody } from './request';
+import type { ChatParams, ContextChoice, ContextMode, Message, Role } from './types';
 
 export type { ContextChoice, ContextMode } from './types';
 export const CONTEXT_MODES: readonly ContextMode[] = ['all', 'last', 'fit'];
@@ -153,4 +155,68 @@ export function parseLastCount(text: string): number | null {
   if (!/^\d+$/.test(trimmed)) return null;
   const value = Number(trimmed);
   return value >= 1 && value <= LAST_COUNT_MAX ? value : null;
+}
+
+/** A message of the history to send: a stored one (with its id) or the draft (without). */
+export type HistoryEntry = Pick<Message, 'role' | 'content'> & { id?: string };
+
+/** What a request sends, and what the context choice leaves out of the branch for it. */
+export interface PlannedRequest {
+  body: ChatRequestBody;
+  /** Messages of the branch left out. */
+  omitted: number;
+  /**
+   * The first message sent after the left-out ones (the transcript's separator goes before it);
+   * null when none are left out, or only the draft follows them.
+   */
+  firstSentId: string | null;
+  /** Estimated prompt tokens, and what the context window leaves for them (null: unknown). */
+  tokens: number;
+  limit: number | null;
+  /** False when the request would not fit the context window (minus the reply's max tokens). */
+  fits: boolean;
+}
+
+export interface PlanInput {
+  systemPrompt: string;
+  params: ChatParams;
+  history: readonly HistoryEntry[];
+  info: ModelInfo;
+  choice: ContextChoice;
+  /** Tokens of one message as sent (a cache of `approxMessageTokens`). */
+  tokensOf?: (message: HistoryEntry) => number;
+}
+
+/**
+ * The body for `history` under `choice`: the one function the preview and Send share. The window
+ * is the `Context window` the person set, else the model's.
+ */
+export function planRequest(input: PlanInput): PlannedRequest {
+  const { systemPrompt, params, info, choice, tokensOf = approxMessageTokens } = input;
+  const sendable = input.history.filter(isSendable);
+  const limit = promptLimit(
+    params.contextWindow ?? info.contextWindow,
+    params.maxTokens,
+    info.maxInputTokens ?? null,
+  );
+  const selection = selectContext({
+    messages: sendable,
+    tokens: sendable.map(tokensOf),
+    fixedTokens:
+      systemPrompt.trim() === ''
+        ? 0
+        : approxMessageTokens({ role: 'system', content: systemPrompt }),
+    limit,
+    choice,
+  });
+  const sent = selection.sent.map((index) => sendable[index]).filter((m) => m !== undefined);
+  const firstSent = selection.omitted > 0 ? sent.find((m) => m.role !== 'system') : undefined;
+  return {
+    body: buildChatRequest(systemPrompt, params, sent, info),
+    omitted: selection.omitted,
+    firstSentId: firstSent?.id ?? null,
+    tokens: selection.tokens,
+    limit,
+    fits: selection.fits,
+  };
 }

@@ -20,13 +20,14 @@
  */
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { branchTo, childrenByParent, latestLeaf, titleFromText } from '../domain/conversation';
-import { buildChatRequest, isSendable, type ChatRequestBody } from '../domain/request';
+import type { ChatRequestBody } from '../domain/request';
 import {
   ALL_MESSAGES,
   approxMessageTokens,
-  promptLimit,
-  selectContext,
+  planRequest,
   type ContextChoice,
+  type HistoryEntry,
+  type PlannedRequest,
 } from '../domain/context';
 import { estimateRequestTokens, RateLimiter, type Limits } from '../domain/rate-limiter';
 import { awaitsReply, versionOf, type Version } from '../domain/conversation';
@@ -79,22 +80,7 @@ export interface ChatDependencies {
   onReplies?: (conversation: Conversation, replies: readonly Message[]) => void;
 }
 
-/** What a request sends, and what the context choice leaves out of the branch for it. */
-export interface PlannedRequest {
-  body: ChatRequestBody;
-  /** Messages of the branch left out. */
-  omitted: number;
-  /**
-   * The first message sent after the left-out ones (the transcript's separator goes before it);
-   * null when only the draft follows them.
-   */
-  firstSentId: string | null;
-  /** Estimated prompt tokens, and what the context window leaves for them (null: unknown). */
-  tokens: number;
-  limit: number | null;
-  /** False when the request would not fit the context window (minus the reply's max tokens). */
-  fits: boolean;
-}
+export type { PlannedRequest } from '../domain/context';
 
 /** The request would not fit: what it needs, what fits, and what Send recent messages only leaves out. */
 export interface ContextQuestion {
@@ -113,8 +99,6 @@ export interface SendGate {
   /** Whether spending may go on (the monthly budget); false: nothing is sent. */
   confirmSpend(): Promise<boolean>;
 }
-
-type HistoryEntry = Pick<Message, 'role' | 'content'> & { id?: string };
 
 const NO_LIMITS: Limits = { requestsPerMinute: null, tokensPerMinute: null };
 
@@ -301,33 +285,14 @@ export class ChatState {
     choice: ContextChoice = conversation.context ?? ALL_MESSAGES,
   ): PlannedRequest {
     const { params, systemPrompt } = conversation;
-    const info = this.#deps.models.info(params.model);
-    const sendable = history.filter(isSendable);
-    const limit = promptLimit(
-      params.contextWindow ?? info.contextWindow,
-      params.maxTokens,
-      info.maxInputTokens ?? null,
-    );
-    const selection = selectContext({
-      messages: sendable,
-      tokens: sendable.map((message) => this.#tokensOf(message)),
-      fixedTokens:
-        systemPrompt.trim() === ''
-          ? 0
-          : approxMessageTokens({ role: 'system', content: systemPrompt }),
-      limit,
+    return planRequest({
+      systemPrompt,
+      params,
+      history,
+      info: this.#deps.models.info(params.model),
       choice,
+      tokensOf: (message) => this.#tokensOf(message),
     });
-    const sent = selection.sent.map((index) => sendable[index]).filter((m) => m !== undefined);
-    const firstSent = selection.omitted > 0 ? sent.find((m) => m.role !== 'system') : undefined;
-    return {
-      body: buildChatRequest(systemPrompt, params, sent, info),
-      omitted: selection.omitted,
-      firstSentId: firstSent?.id ?? null,
-      tokens: selection.tokens,
-      limit,
-      fits: selection.fits,
-    };
   }
 
   #tokensOf(message: HistoryEntry): number {
