@@ -18,6 +18,11 @@ import { applyPatch, diffConversation, EMPTY_PATCH } from '../domain/conversatio
 
 export interface ConversationStore {
   listConversations(): Promise<Conversation[]>;
+  /**
+   * The `limit` most recently active, newest first (ParleyStore has it; fakes may leave it out,
+   * and then the whole list loads at once).
+   */
+  listRecentConversations?(limit: number): Promise<Conversation[]>;
   getConversation(id: string): Promise<Conversation | undefined>;
   /**
    * Applies `change` to the stored record (or `undefined` if there is none) and writes what it
@@ -48,6 +53,12 @@ export interface DeletedConversation {
   messages: Message[];
 }
 
+/**
+ * Conversations shown before the others are read: more rows than the tallest screen shows, few
+ * enough that reading them is one short task. The rest follow in the background (see `load`).
+ */
+export const FIRST_PAGE = 60;
+
 function byActivity(a: Conversation, b: Conversation): number {
   return b.updatedAt - a.updatedAt;
 }
@@ -77,6 +88,13 @@ export class ConversationsState {
   readonly #now: () => number;
   readonly #startFrom: () => ChatTemplate | null;
   readonly #createId: () => string;
+  /**
+   * While the conversations after the first page are being read: the ids found gone meanwhile
+   * (deleted here or in another tab), so a read that started before the delete cannot bring
+   * them back. Null once everything is loaded.
+   */
+  #goneWhileLoading: Set<string> | null = null;
+  #complete: Promise<void> = Promise.resolve();
 
   /**
    * `startFrom` gives the settings every new chat starts from when the person chose a default
@@ -131,13 +149,57 @@ export class ConversationsState {
     return this.#lastDeleted;
   }
 
+  /**
+   * Shows the most recent conversations (FIRST_PAGE of them) as soon as they are read and
+   * resolves; the others are read after that, in the background, and join the list in one
+   * update (`complete` says when). With thousands stored, the first screen then waits for a
+   * short index read instead of every record. With none in the index, everything is read
+   * first (a new chat opens only when there is truly nothing).
+   */
   async load(): Promise<void> {
-    const stored = await this.#store.listConversations();
-    for (const conversation of stored) this.#base.set(conversation.id, conversation);
-    this.#saved = stored.sort(byActivity);
+    const recent = (await this.#store.listRecentConversations?.(FIRST_PAGE)) ?? [];
+    if (recent.length === 0) {
+      this.#merge(await this.#store.listConversations());
+    } else {
+      this.#merge(recent);
+      this.#goneWhileLoading = new Set();
+      this.#complete = this.#loadRest();
+    }
     const first = this.#saved[0];
     if (first) this.#activeId = first.id;
     else this.newChat();
+  }
+
+  /**
+   * Resolves once every stored conversation is in the list; rejects if reading those after the
+   * first page failed (the first page stays shown).
+   */
+  get complete(): Promise<void> {
+    return this.#complete;
+  }
+
+  async #loadRest(): Promise<void> {
+    // After the first screen has been drawn: that task is the person's, this one is not urgent.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    try {
+      const stored = await this.#store.listConversations();
+      const gone = this.#goneWhileLoading ?? new Set<string>();
+      this.#merge(stored.filter((c) => !gone.has(c.id)));
+    } finally {
+      this.#goneWhileLoading = null;
+    }
+  }
+
+  /**
+   * Adds stored conversations this tab does not know yet. One it knows (read in the first page,
+   * written or refreshed since) is newer here than in a read that may have started earlier.
+   */
+  #merge(stored: readonly Conversation[]): void {
+    const added = stored.filter((c) => !this.#base.has(c.id));
+    if (added.length === 0) return;
+    for (const conversation of added) this.#base.set(conversation.id, conversation);
+    const known = new Set(added.map((c) => c.id));
+    this.#saved = [...this.#saved.filter((c) => !known.has(c.id)), ...added].sort(byActivity);
   }
 
   /**
@@ -252,6 +314,7 @@ export class ConversationsState {
     return this.#enqueue(id, async (): Promise<RefreshOutcome> => {
       const stored = await this.#store.getConversation(id);
       if (stored) return this.#absorb(stored) ? 'changed' : 'unchanged';
+      this.#goneWhileLoading?.add(id);
       return this.#dropDeleted(id) ? 'deleted' : 'unchanged';
     });
   }
@@ -352,6 +415,7 @@ export class ConversationsState {
   /** Deletes at once and keeps what was deleted in memory, so `undoDelete` can put it back. */
   async delete(id: string): Promise<void> {
     const deleted = await this.#store.deleteConversation(id);
+    this.#goneWhileLoading?.add(id);
     this.#base.delete(id);
     this.#saved = this.#saved.filter((c) => c.id !== id);
     if (deleted) this.#lastDeleted = deleted;

@@ -86,6 +86,12 @@ class BroadcastingStore implements ParleyStore {
   listConversations(): Promise<Conversation[]> {
     return this.#store.listConversations();
   }
+  listRecentConversations(limit: number): Promise<Conversation[]> {
+    return this.#store.listRecentConversations(limit);
+  }
+  listConversationIds(): Promise<string[]> {
+    return this.#store.listConversationIds();
+  }
   getConversation(id: string): Promise<Conversation | undefined> {
     return this.#store.getConversation(id);
   }

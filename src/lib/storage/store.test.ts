@@ -82,6 +82,26 @@ describe('conversations', () => {
     expect(ids).toEqual(['new', 'mid', 'old']);
   });
 
+  it('lists the most recent conversations first, only as many as asked, and every id', async () => {
+    for (let i = 0; i < 5; i++) {
+      await store.putConversation(conversation({ id: `c${String(i)}`, updatedAt: i }));
+    }
+    const raw = await openSameDatabase();
+    await putRaw(raw, CONVERSATIONS, [{ value: { id: 'legacy', title: 'Legacy', createdAt: 9 } }]);
+    raw.close();
+    const recent = await store.listRecentConversations(3);
+    expect(recent.map((c) => c.id)).toEqual(['c4', 'c3', 'c2']);
+    // Left out of the index (no updatedAt): only the whole list and the ids have it.
+    expect((await store.listConversationIds()).sort()).toEqual([
+      'c0',
+      'c1',
+      'c2',
+      'c3',
+      'c4',
+      'legacy',
+    ]);
+  });
+
   it('lists and normalises records written without updatedAt', async () => {
     const raw = await openSameDatabase();
     await putRaw(raw, CONVERSATIONS, [{ value: { id: 'legacy', title: 'Legacy', createdAt: 9 } }]);

@@ -19,6 +19,7 @@ import {
 import { toPlain } from './plain';
 import {
   CONVERSATIONS,
+  CONVERSATIONS_BY_UPDATED_AT,
   DB_NAME,
   DRAFTS,
   MESSAGES,
@@ -50,6 +51,14 @@ export interface MessageWrites {
 export interface ParleyStore {
   /** Normalised, most recent activity first (updatedAt descending). */
   listConversations(): Promise<Conversation[]>;
+  /**
+   * The `limit` most recently active conversations, normalised, newest first: the first
+   * screenful, read from the by-updatedAt index without reading the others. A record the index
+   * leaves out (updatedAt missing or not a key) is never here; listConversations has it.
+   */
+  listRecentConversations(limit: number): Promise<Conversation[]>;
+  /** The id of every stored conversation: keys only, no record is read. */
+  listConversationIds(): Promise<string[]>;
   getConversation(id: string): Promise<Conversation | undefined>;
   putConversation(conversation: Conversation): Promise<void>;
   /**
@@ -244,6 +253,23 @@ class IdbStore implements ParleyStore {
       const stored = await db.getAll(CONVERSATIONS);
       return stored.map(normalizeConversation).sort(byRecentActivity);
     });
+  }
+
+  listRecentConversations(limit: number): Promise<Conversation[]> {
+    return this.#use(async (db) => {
+      const found: StoredConversation[] = [];
+      const index = db.transaction(CONVERSATIONS).store.index(CONVERSATIONS_BY_UPDATED_AT);
+      let cursor = await index.openCursor(null, 'prev');
+      while (cursor && found.length < limit) {
+        found.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return found.map(normalizeConversation).sort(byRecentActivity);
+    });
+  }
+
+  listConversationIds(): Promise<string[]> {
+    return this.#use((db) => db.getAllKeys(CONVERSATIONS));
   }
 
   getConversation(id: string): Promise<Conversation | undefined> {
