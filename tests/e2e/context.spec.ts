@@ -4,6 +4,7 @@
  * standing choice (Last N, Fit to the window) decides what is sent and the transcript says where
  * the sent part begins, and a spent monthly budget asks before each send.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { DEFAULT_MODELS, startTestServer, TEST_API_KEY, type TestServer } from '../support/server';
 import { expect, replies, send, sidebar, test as base, transcript } from './fixtures';
@@ -106,6 +107,11 @@ test.describe('what each request sends', () => {
     await expect(
       question.getByRole('button', { name: 'Send recent messages only', exact: true }),
     ).toBeFocused();
+    // The question, the Context control and the panel around them pass axe (WCAG 2.2 AA).
+    const { violations } = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'])
+      .analyze();
+    expect(violations.map((violation) => violation.id)).toEqual([]);
     await page.keyboard.press('Escape');
     await expect(question).toHaveCount(0);
     await expect(box).toBeFocused();
