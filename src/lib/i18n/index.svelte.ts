@@ -69,17 +69,20 @@ function loadPart(locale: Locale, part: Part): Promise<void> {
   return pending;
 }
 
-async function loadLocale(locale: Locale): Promise<void> {
-  // Nothing asked for (a test, a tool): the whole catalog, as before the catalogs were split.
-  const parts = wanted.size > 0 ? [...wanted] : PARTS;
+/** Nothing asked for (a test, a tool): the whole catalog, as before the catalogs were split. */
+function wantedParts(): readonly Part[] {
+  return wanted.size > 0 ? [...wanted] : PARTS;
+}
+
+async function loadLocale(locale: Locale, parts: readonly Part[]): Promise<void> {
   await Promise.all(parts.map((part) => loadPart(locale, part)));
 }
 
-/** Loads what is wanted of the current language; it may change meanwhile: then of the new one. */
-async function loadCurrent(): Promise<void> {
+/** Loads parts of the current language; it may change meanwhile: then of the new one. */
+async function loadCurrent(parts: readonly Part[]): Promise<void> {
   for (;;) {
     const locale = current;
-    await loadLocale(locale);
+    await loadLocale(locale, parts);
     if (locale === current) return;
   }
 }
@@ -106,7 +109,7 @@ export function getLocale(): Locale {
  */
 export async function setLocale(locale: Locale): Promise<void> {
   try {
-    await loadLocale(locale);
+    await loadLocale(locale, wantedParts());
   } catch {
     return;
   }
@@ -122,10 +125,13 @@ export function wantStrings(screen: FirstScreen): void {
   wanted.add(screen);
 }
 
-/** The strings of a first screen in the current language: that screen waits for them. */
+/**
+ * The strings of a first screen in the current language: that screen waits for them (only
+ * them: it must not depend on the rest, which may be refused while offline).
+ */
 export async function loadScreenStrings(screen: FirstScreen): Promise<void> {
   wanted.add(screen);
-  await loadCurrent();
+  await loadCurrent([screen]);
 }
 
 /**
@@ -136,7 +142,7 @@ export async function loadScreenStrings(screen: FirstScreen): Promise<void> {
  */
 export async function loadAllStrings(): Promise<void> {
   for (const part of PARTS) wanted.add(part);
-  await loadCurrent();
+  await loadCurrent(PARTS);
 }
 
 /** The string for `key` in the current language, with `{name}` placeholders filled from `values`. */
