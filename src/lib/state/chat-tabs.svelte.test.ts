@@ -156,10 +156,10 @@ describe('ChatState.open with several tabs', () => {
     // The other tab still streamed when this page read the record; by the time the lock is
     // checked it has stored the whole reply and let go. The stale half must not replace it.
     const { db, chat } = setup({});
-    db.listMessages.mockImplementationOnce(async () => {
+    db.listMessages.mockImplementationOnce(() => {
       const read = structuredClone([...db.messages.values()]);
       db.messages.set('r1', { ...streamingReply, content: 'Half and whole', status: 'complete' });
-      return read;
+      return Promise.resolve(read);
     });
     await chat.open('c1');
     await settle();
