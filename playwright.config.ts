@@ -13,7 +13,9 @@ const DIST = process.env.PARLEY_E2E_DIST ?? 'dist';
 export default defineConfig({
   testDir: 'tests/e2e',
   fullyParallel: true,
-  workers: process.env.CI ? 2 : undefined,
+  // Independent specs run side by side; the default (half the cores) would be one worker on the
+  // 2-core machine CI runs on. PARLEY_E2E_WORKERS overrides it.
+  workers: Number(process.env.PARLEY_E2E_WORKERS ?? 2),
   retries: 0,
   // Generous: CI shares two cores between two browsers, the app host and the test servers, and a
   // multi-tab test there can take many times what it takes alone. Passing tests do not wait longer.
