@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { en, type MessageKey } from './en';
 import {
   formatNumber,
@@ -107,5 +107,18 @@ describe('formatNumber', () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
     await setLocale('zh-CN');
     expect(formatNumber(1234567)).toBe('1,234,567');
+  });
+});
+
+describe('setLocale', () => {
+  it('the newest choice wins even when an older one’s catalog arrives last', async () => {
+    vi.resetModules();
+    const fresh = await import('./index.svelte');
+    await fresh.setLocale('en');
+    // Chinese is not loaded yet in this fresh module, so its catalog arrives after English.
+    const older = fresh.setLocale('zh-CN');
+    const newer = fresh.setLocale('en');
+    await Promise.all([older, newer]);
+    expect(fresh.getLocale()).toBe('en');
   });
 });

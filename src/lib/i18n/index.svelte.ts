@@ -98,6 +98,8 @@ export function matchLocale(tags: readonly string[]): Locale {
 }
 
 let current = $state<Locale>('en');
+/** Counts setLocale calls: only the newest one may switch the language. */
+let localeRequests = 0;
 
 export function getLocale(): Locale {
   return current;
@@ -108,11 +110,15 @@ export function getLocale(): Locale {
  * before it was ever cached) leaves the language as it was.
  */
 export async function setLocale(locale: Locale): Promise<void> {
+  const request = ++localeRequests;
   try {
     await loadLocale(locale, wantedParts());
   } catch {
     return;
   }
+  // The newest choice wins, whichever catalog arrives last (the browser's language, asked for
+  // before the settings were read, must not replace the stored choice that loaded first).
+  if (request !== localeRequests) return;
   current = locale;
   if (typeof document !== 'undefined') document.documentElement.lang = locale;
 }
