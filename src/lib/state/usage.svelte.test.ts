@@ -45,6 +45,7 @@ describe('UsageState', () => {
   it('records one request once, priced with cached tokens at their own rate', async () => {
     const usage = usageState();
     await usage.load();
+    expect(usage.recorded).toBe(0);
     // One n = 3 request: one call, its usage covering all three choices.
     await usage.record({
       conversationId: 'c1',
@@ -66,6 +67,8 @@ describe('UsageState', () => {
     const expected = 0.6 * 0.15 + 0.4 * 0.075 + 0.6;
     expect(record?.cost).toBeCloseTo(expected, 9);
     expect(usage.spentThisMonth).toBeCloseTo(expected, 9);
+    // An open Usage dialog reads its report again when this moves.
+    expect(usage.recorded).toBe(1);
     const report = await usage.report('this-month');
     expect(report.totals).toMatchObject({ requests: 1, promptTokens: 1_000_000 });
     expect(report.byModel.map((row) => row.label)).toEqual(['gpt-4o-mini']);

@@ -98,6 +98,8 @@ export class UsageState {
   #prefs = $state.raw<UsagePrefs>({ monthlyBudget: null, warnedMonth: null, customPrices: {} });
   #month = $state('');
   #spent = $state(0);
+  /** Counts the requests recorded by this page: a report on screen reads again when it moves. */
+  #recorded = $state(0);
 
   constructor(deps: UsageDeps) {
     this.#repository = deps.repository;
@@ -211,6 +213,12 @@ export class UsageState {
       this.#spent = 0;
     }
     this.#spent += cost ?? 0;
+    this.#recorded++;
+  }
+
+  /** Changes whenever this page records a request (reactive). */
+  get recorded(): number {
+    return this.#recorded;
   }
 
   /**
