@@ -310,10 +310,18 @@ test.describe('new versions', () => {
   });
 
   test('a part of Parley that fails to load offers a reload instead of a broken dialog', async ({
-    page,
-    connect,
+    browser,
+    server,
   }) => {
-    await connect();
+    // Without a service worker: one that took control would answer from its cache, where the
+    // route below cannot make the chunk go missing.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto('./');
+    await page.getByLabel('API key', { exact: true }).fill(TEST_API_KEY);
+    await page.getByLabel('Base URL', { exact: true }).fill(server.url);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible();
     // As after a deploy that removed this version's files: the Settings chunk is gone.
     await page.route(/\/assets\/SettingsDialog-[^/]*\.js$/, (route) =>
       route.fulfill({ status: 404, body: 'gone' }),
@@ -326,5 +334,6 @@ test.describe('new versions', () => {
     await alert.getByRole('button', { name: 'Reload', exact: true }).click();
     await reloaded;
     await openSettings(page);
+    await context.close();
   });
 });
