@@ -12,6 +12,7 @@
 import type { Locale } from '../domain/types';
 import type { MessageKey } from './en';
 import type { FirstScreen } from './first-screen-keys';
+import { numberFormat } from '../utils/number-format';
 
 export type { MessageKey, FirstScreen };
 
@@ -169,5 +170,5 @@ export function isReady(): boolean {
 
 /** Locale-aware number formatting for token counts and the like. */
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(current).format(value);
+  return numberFormat(current).format(value);
 }

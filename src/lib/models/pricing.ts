@@ -4,6 +4,7 @@
  * than a guess.
  */
 import type { ModelInfo } from './types';
+import { numberFormat } from '../utils/number-format';
 
 export interface TokenUsage {
   /** All prompt tokens, cached ones included (usage.prompt_tokens). */
@@ -35,7 +36,5 @@ export function formatUsd(amount: number, locale?: string): string {
     amount === 0 || Math.abs(amount) >= 1
       ? { minimumFractionDigits: 2, maximumFractionDigits: 2 }
       : { minimumSignificantDigits: 2, maximumSignificantDigits: 2 };
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', ...digits }).format(
-    amount,
-  );
+  return numberFormat(locale, { style: 'currency', currency: 'USD', ...digits }).format(amount);
 }

@@ -1,3 +1,5 @@
+import { numberFormat } from './number-format';
+
 /**
  * "12 MB", "1.5 kB": a byte count in the largest decimal unit that keeps it at 1 or more, never
  * below kilobytes (a storage total of a few bytes reads as "0.1 kB", not "123 byte").
@@ -10,7 +12,7 @@ export function formatBytes(bytes: number, locale: string): string {
     value /= 1000;
     unit += 1;
   }
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'unit',
     unit: units[unit],
     unitDisplay: 'short',
