@@ -230,7 +230,20 @@ export class ChatState {
 
   /** Every message whose newest text is only in memory, as shown (an export must carry them). */
   unsavedMessages(): Message[] {
-    return this.#cache.unsavedMessages().map((m) => {
+    return this.#withLiveText(this.#cache.unsavedMessages());
+  }
+
+  /**
+   * What storage may not hold yet: messages whose writes are under way or failed, and streaming
+   * replies as far as they have arrived. Kept by a page that closes (write-journal.ts).
+   */
+  writingMessages(): Message[] {
+    this.flushAll();
+    return this.#withLiveText(this.#cache.writingMessages());
+  }
+
+  #withLiveText(messages: readonly Message[]): Message[] {
+    return messages.map((m) => {
       const live = this.#live(m.id);
       if (!live) return m;
       return {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Conversation, Message } from '../domain/types';
 import { ConversationsState } from './conversations.svelte';
@@ -445,5 +445,36 @@ describe('ConversationsState createId', () => {
     );
     await state.load();
     expect(state.active?.id).toBe('kept-from-last-time');
+  });
+});
+
+describe('ConversationsState writes under way', () => {
+  it('lists each change with its messages until its write has landed', async () => {
+    const { store, state } = await loaded(conversation('a', 1));
+    let land = () => {};
+    const write = store.updateConversation.getMockImplementation();
+    store.updateConversation.mockImplementationOnce(
+      (...args) =>
+        new Promise((resolve) => {
+          land = () => void write?.(...args).then(resolve);
+        }),
+    );
+    expect(state.writingPatches()).toEqual([]);
+    const shown = state.get('a');
+    if (!shown) throw new Error('no conversation');
+    const question = message('q', 'a');
+    const saving = state.save(
+      { ...shown, params: { ...shown.params, temperature: 0.4 } },
+      { put: [question] },
+    );
+    await vi.waitFor(() => expect(store.updateConversation).toHaveBeenCalled());
+    const [pending] = state.writingPatches();
+    expect(pending?.id).toBe('a');
+    expect(pending?.whole).toBeNull();
+    expect(pending?.patch?.nested.params?.set).toEqual({ temperature: 0.4 });
+    expect(pending?.messages.put).toEqual([question]);
+    land();
+    await saving;
+    expect(state.writingPatches()).toEqual([]);
   });
 });

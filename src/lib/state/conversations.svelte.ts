@@ -14,7 +14,24 @@
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Conversation, Message } from '../domain/types';
 import { newId } from '../utils/id';
-import { applyPatch, diffConversation, EMPTY_PATCH } from '../domain/conversation-patch';
+import {
+  applyPatch,
+  diffConversation,
+  EMPTY_PATCH,
+  isEmptyPatch,
+  type Patch,
+} from '../domain/conversation-patch';
+
+/**
+ * A conversation write as it will apply: a change over the stored record, or (`patch` null) the
+ * whole record of a conversation never stored, with the messages stored in the same transaction.
+ */
+export interface ConversationPatch {
+  id: string;
+  patch: Patch | null;
+  whole: Conversation | null;
+  messages: MessageWrites;
+}
 
 export interface ConversationStore {
   listConversations(): Promise<Conversation[]>;
@@ -85,6 +102,8 @@ export class ConversationsState {
   readonly #base = new Map<string, Conversation>();
   /** The last queued write or refresh of each conversation (see #enqueue). */
   readonly #queues = new Map<string, Promise<unknown>>();
+  /** Changes whose write has not landed yet, oldest first (see `writingPatches`). */
+  readonly #writing = new Set<ConversationPatch>();
   readonly #now: () => number;
   readonly #startFrom: () => ChatTemplate | null;
   readonly #createId: () => string;
@@ -288,7 +307,14 @@ export class ConversationsState {
     patch: ReturnType<typeof diffConversation> | null,
     messages?: MessageWrites,
   ): Promise<void> {
-    return this.#enqueue(id, async () => {
+    const whole = patch === null ? this.get(id) : null;
+    const hasMessages = (messages?.put?.length ?? 0) + (messages?.delete?.length ?? 0) > 0;
+    const pending: ConversationPatch | null =
+      whole || hasMessages || (patch && !isEmptyPatch(patch))
+        ? { id, patch, whole, messages: messages ?? {} }
+        : null;
+    if (pending) this.#writing.add(pending);
+    const task = this.#enqueue(id, async () => {
       const wasStored = this.#base.has(id);
       const written = await this.#store.updateConversation(
         id,
@@ -303,6 +329,16 @@ export class ConversationsState {
       if (written) this.#absorb(written);
       else if (wasStored) this.#dropDeleted(id);
     });
+    if (!pending) return task;
+    return task.finally(() => this.#writing.delete(pending));
+  }
+
+  /**
+   * Changes to stored conversations whose writes have not landed yet, oldest first: what a
+   * closing page keeps elsewhere (write-journal.ts), since a write under way is lost with it.
+   */
+  writingPatches(): ConversationPatch[] {
+    return [...this.#writing];
   }
 
   /**

@@ -52,3 +52,29 @@ describe('MessageCache writes on a full disk', () => {
     expect(cache.unsavedMessages().map((m) => m.content)).toEqual(['Half and whole']);
   });
 });
+
+describe('MessageCache writes still under way', () => {
+  it('lists the newest version of each message until its last write has landed', async () => {
+    const landed: (() => void)[] = [];
+    const store: MessageStore = {
+      listMessages: () => Promise.resolve([]),
+      putMessage: () => new Promise<void>((resolve) => landed.push(resolve)),
+      interruptStreaming: () => Promise.resolve([]),
+    };
+    const cache = new MessageCache({ store, report: vi.fn(), isBusy: () => false });
+    cache.upsert('c', [reply('')]);
+    expect(cache.writingMessages()).toEqual([]);
+    cache.write(reply('Half'));
+    cache.write({ ...reply('Half and whole'), status: 'complete' });
+    expect(cache.writingMessages().map((m) => m.content)).toEqual(['Half and whole']);
+
+    await vi.waitFor(() => expect(landed).toHaveLength(1));
+    landed.shift()?.();
+    // The older write landed; the newer one is still on its way.
+    await vi.waitFor(() => expect(landed).toHaveLength(1));
+    expect(cache.writingMessages().map((m) => m.content)).toEqual(['Half and whole']);
+    landed.shift()?.();
+    await cache.settled(['r']);
+    expect(cache.writingMessages()).toEqual([]);
+  });
+});

@@ -51,6 +51,8 @@ export class MessageCache {
   readonly #forgotten = new Set<string>();
   /** The last queued write of each message (see `write`). Bookkeeping: a plain Map. */
   readonly #writes = new Map<string, Promise<void>>();
+  /** The newest version of each message with a write still under way (see `writingMessages`). */
+  readonly #writing = new Map<string, Message>();
   /** Replies whose stream in another tab this page waits to end. */
   readonly #awaitingEnd = new Set<string>();
   readonly #options: MessageCacheOptions;
@@ -80,6 +82,17 @@ export class MessageCache {
   /** The messages whose newest text is only in memory (their writes failed), in every conversation. */
   unsavedMessages(): Message[] {
     return [...this.#unsaved.values()];
+  }
+
+  /**
+   * Every message whose newest version storage may not hold yet: writes still under way, and
+   * those that failed. What a closing page keeps elsewhere (write-journal.ts), since a write
+   * that has not committed when the page goes is lost with it.
+   */
+  writingMessages(): Message[] {
+    const newest = new Map(this.#unsaved);
+    for (const [id, message] of this.#writing) newest.set(id, message);
+    return [...newest.values()];
   }
 
   /** Changes what a loaded (or just created) conversation holds in memory. */
@@ -156,8 +169,11 @@ export class MessageCache {
       this.#put(message, () => this.#writes.get(message.id) !== next),
     );
     this.#writes.set(message.id, next);
+    this.#writing.set(message.id, message);
     void next.then(() => {
-      if (this.#writes.get(message.id) === next) this.#writes.delete(message.id);
+      if (this.#writes.get(message.id) !== next) return;
+      this.#writes.delete(message.id);
+      this.#writing.delete(message.id);
     });
   }
 

@@ -57,25 +57,34 @@ describe('draftHandOver', () => {
 });
 
 describe('watchPage', () => {
-  it('flushes on pagehide and on hiding, resyncs after the bfcache, asks persistence once', () => {
+  it('flushes on pagehide and on hiding, resumes when shown again, resyncs after the bfcache, asks persistence once', () => {
     const target = new EventTarget() as unknown as Window;
     const page = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as {
       visibilityState: DocumentVisibilityState;
       addEventListener: Document['addEventListener'];
       dispatchEvent: (event: Event) => boolean;
     };
-    const lifecycle = { flush: vi.fn(), resync: vi.fn(), askPersistence: vi.fn() };
+    const lifecycle = {
+      flush: vi.fn(),
+      resume: vi.fn(),
+      resync: vi.fn(),
+      askPersistence: vi.fn(),
+    };
     watchPage(target, page, lifecycle);
     target.dispatchEvent(new Event('pagehide'));
     expect(lifecycle.flush).toHaveBeenCalledTimes(1);
     page.dispatchEvent(new Event('visibilitychange'));
     expect(lifecycle.flush).toHaveBeenCalledTimes(1);
+    expect(lifecycle.resume).toHaveBeenCalledTimes(1);
     page.visibilityState = 'hidden';
     page.dispatchEvent(new Event('visibilitychange'));
     expect(lifecycle.flush).toHaveBeenCalledTimes(2);
+    target.dispatchEvent(new Event('pageshow'));
+    expect(lifecycle.resync).not.toHaveBeenCalled();
     const shown = Object.assign(new Event('pageshow'), { persisted: true });
     target.dispatchEvent(shown);
     expect(lifecycle.resync).toHaveBeenCalledTimes(1);
+    expect(lifecycle.resume).toHaveBeenCalledTimes(2);
     target.dispatchEvent(new Event('keydown'));
     target.dispatchEvent(new Event('pointerdown'));
     expect(lifecycle.askPersistence).toHaveBeenCalledTimes(1);

@@ -57,6 +57,8 @@ export interface PageEvents {
 export interface PageLifecycle {
   /** Writes what must not be lost when the page hides: drafts, streaming replies. */
   flush: () => void;
+  /** The page is shown again after it hid (what `flush` kept aside is not needed any more). */
+  resume: () => void;
   /** Reads everything again (the page came back from the back/forward cache). */
   resync: () => void;
   /** Asks once, on the first interaction, for persistent storage. */
@@ -80,9 +82,12 @@ export function watchPage(
   target.addEventListener('pagehide', lifecycle.flush);
   page.addEventListener('visibilitychange', () => {
     if (page.visibilityState === 'hidden') lifecycle.flush();
+    else lifecycle.resume();
   });
   target.addEventListener('pageshow', (event) => {
-    if (event.persisted) lifecycle.resync();
+    if (!event.persisted) return;
+    lifecycle.resume();
+    lifecycle.resync();
   });
   let isAsked = false;
   const ask = () => {
