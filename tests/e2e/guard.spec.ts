@@ -330,9 +330,16 @@ test.describe('new versions', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Part of Parley could not be loaded' });
     await expect(alert).toBeVisible();
     await page.unroute(/\/assets\/SettingsDialog-[^/]*\.js$/);
-    const reloaded = page.waitForEvent('load');
+    // A new document is what a reload makes (its load event could come and go unseen here).
+    await page.evaluate(() => ((window as { beforeReload?: boolean }).beforeReload = true));
     await alert.getByRole('button', { name: 'Reload', exact: true }).click();
-    await reloaded;
+    await expect
+      .poll(() =>
+        page
+          .evaluate(() => (window as { beforeReload?: boolean }).beforeReload !== true)
+          .catch(() => false),
+      )
+      .toBe(true);
     await openSettings(page);
     await context.close();
   });
