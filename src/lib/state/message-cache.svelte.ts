@@ -49,10 +49,11 @@ export class MessageCache {
   readonly #unsaved = new SvelteMap<string, Message>();
   /** Conversations dropped from this page: late work for them is never written. */
   readonly #forgotten = new Set<string>();
-  /** The last queued write of each message (see `write`). Bookkeeping: a plain Map. */
-  readonly #writes = new Map<string, Promise<void>>();
-  /** The newest version of each message with a write still under way (see `writingMessages`). */
-  readonly #writing = new Map<string, Message>();
+  /**
+   * The last queued write of each message and the version it writes, until it has settled (see
+   * `write`, `writingMessages`). Bookkeeping: a plain Map.
+   */
+  readonly #writes = new Map<string, { done: Promise<void>; message: Message }>();
   /** Replies whose stream in another tab this page waits to end. */
   readonly #awaitingEnd = new Set<string>();
   readonly #options: MessageCacheOptions;
@@ -91,7 +92,7 @@ export class MessageCache {
    */
   writingMessages(): Message[] {
     const newest = new Map(this.#unsaved);
-    for (const [id, message] of this.#writing) newest.set(id, message);
+    for (const [id, { message }] of this.#writes) newest.set(id, message);
     return [...newest.values()];
   }
 
@@ -164,22 +165,19 @@ export class MessageCache {
     if (!this.#messages.has(message.conversationId)) return;
     // Not saved yet, and this is newer: it is what memory holds now (and what an export takes).
     if (this.#unsaved.has(message.id)) this.#unsaved.set(message.id, message);
-    const previous = this.#writes.get(message.id) ?? Promise.resolve();
-    const next: Promise<void> = previous.then(() =>
-      this.#put(message, () => this.#writes.get(message.id) !== next),
-    );
-    this.#writes.set(message.id, next);
-    this.#writing.set(message.id, message);
-    void next.then(() => {
-      if (this.#writes.get(message.id) !== next) return;
-      this.#writes.delete(message.id);
-      this.#writing.delete(message.id);
+    const previous = this.#writes.get(message.id)?.done ?? Promise.resolve();
+    const entry = { message, done: previous };
+    const isNewest = () => this.#writes.get(message.id) === entry;
+    entry.done = previous.then(() => this.#put(message, () => !isNewest()));
+    this.#writes.set(message.id, entry);
+    void entry.done.then(() => {
+      if (isNewest()) this.#writes.delete(message.id);
     });
   }
 
   /** Resolves once every write queued so far for these messages has settled. */
   async settled(ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.map((id) => this.#writes.get(id) ?? Promise.resolve()));
+    await Promise.all(ids.map((id) => this.#writes.get(id)?.done ?? Promise.resolve()));
   }
 
   /** `isSuperseded`: a newer write of the message is queued, so this one need not try again. */
