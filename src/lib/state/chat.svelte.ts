@@ -234,11 +234,11 @@ export class ChatState {
   }
 
   /**
-   * What storage may not hold yet: messages whose writes are under way or failed, and streaming
-   * replies as far as they have arrived. Kept by a page that closes (write-journal.ts).
+   * What storage may not hold yet: messages whose writes are under way or failed, with the text
+   * shown (after `flushAll`, streaming replies as far as they have arrived). Kept by a page that
+   * closes (write-journal.ts).
    */
   writingMessages(): Message[] {
-    this.flushAll();
     return this.#withLiveText(this.#cache.writingMessages());
   }
 
