@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS } from '../domain/defaults';
 import { diffConversation } from '../domain/conversation-patch';
 import type { Conversation, Message } from '../domain/types';
-import { WriteJournal, type JournalStorage, type JournalStore } from './write-journal';
+import { storedConversation, storedMessage } from './testing/chat-setup';
+import { FakeDb } from './testing/fake-db';
+import { WriteJournal, type JournalStorage } from './write-journal';
 
 class MemoryStorage implements JournalStorage {
   readonly items = new Map<string, string>();
@@ -23,78 +24,26 @@ class MemoryStorage implements JournalStorage {
   }
 }
 
-function message(id: string, fields: Partial<Message> = {}): Message {
-  return {
-    id,
-    conversationId: 'c1',
-    parentId: null,
-    role: 'assistant',
-    content: `text ${id}`,
-    status: 'complete',
-    createdAt: 1,
-    updatedAt: 10,
-    ...fields,
-  };
-}
+const message = (id: string, fields: Partial<Message> = {}): Message =>
+  storedMessage(id, null, 10, { role: 'assistant', ...fields });
 
-function conversation(id: string, fields: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    title: 'A title',
-    isTitleCustom: false,
-    systemPrompt: '',
-    params: { ...DEFAULT_PARAMS },
-    createdAt: 1,
-    updatedAt: 10,
-    currentLeafId: null,
-    presetId: null,
-    ...fields,
-  };
-}
-
-interface FakeStore extends JournalStore {
-  puts: Message[];
-  rows: Map<string, Message>;
-  conversations: Map<string, Conversation>;
-}
-
+/** FakeDb holding `conversations` (ids or records), `messages` and tombstones for `deleted`. */
 function storeWith(
   conversations: (string | Conversation)[],
   messages: Message[],
-  tombstones: string[] = [],
-): FakeStore {
-  const rows = new Map(messages.map((m) => [m.id, m]));
-  const records = new Map(
-    conversations.map((c) => (typeof c === 'string' ? conversation(c) : c)).map((c) => [c.id, c]),
-  );
-  const puts: Message[] = [];
-  const put = (m: Message) => {
-    puts.push(m);
-    rows.set(m.id, m);
-  };
-  return {
-    puts,
-    rows,
-    conversations: records,
-    getConversation: (id) => Promise.resolve(records.get(id)),
-    listMessages: (id) =>
-      Promise.resolve([...rows.values()].filter((m) => m.conversationId === id)),
-    putMessage: (m) => {
-      put(m);
-      return Promise.resolve();
-    },
-    updateConversation: (id, change, writes) => {
-      const next = change(records.get(id));
-      if (next) {
-        records.set(id, next);
-        writes?.put?.forEach(put);
-        writes?.delete?.forEach((messageId) => rows.delete(messageId));
-      }
-      return Promise.resolve(next);
-    },
-    listTombstones: () => Promise.resolve(tombstones.map((id) => ({ id }))),
-  };
+  deleted: string[] = [],
+): FakeDb {
+  const db = new FakeDb();
+  for (const c of conversations) {
+    const record = typeof c === 'string' ? storedConversation(c) : c;
+    db.conversations.set(record.id, record);
+  }
+  for (const m of messages) db.messages.set(m.id, m);
+  for (const id of deleted) db.tombstones.add(id);
+  return db;
 }
+
+const puts = (db: FakeDb) => db.putMessage.mock.calls.map(([m]) => m);
 
 const only = (messages: Message[]) => ({ conversations: [], messages });
 
@@ -108,7 +57,7 @@ describe('WriteJournal', () => {
     const store = storeWith(['c1'], [message('r1', { content: 'The wh', status: 'streaming' })]);
     const next = new WriteJournal(storage, 'next');
     expect(await next.recover(store)).toBe(2);
-    expect(store.puts).toEqual([finished, fresh]);
+    expect(puts(store)).toEqual([finished, fresh]);
     expect(storage.length).toBe(0);
     expect(await next.recover(store)).toBe(0);
   });
@@ -123,7 +72,7 @@ describe('WriteJournal', () => {
     );
     const store = storeWith(['c1'], [message('r1', { content: 'newer', updatedAt: 9 })]);
     expect(await new WriteJournal(storage, 'next').recover(store)).toBe(0);
-    expect(store.puts).toEqual([]);
+    expect(puts(store)).toEqual([]);
   });
 
   it('a finished reply wins over the same moment still streaming', async () => {
@@ -169,7 +118,7 @@ describe('WriteJournal', () => {
 
   it('applies a closed page’s conversation changes over what is stored now, with their messages', async () => {
     const storage = new MemoryStorage();
-    const before = conversation('c1');
+    const before = storedConversation('c1');
     const warmer = { ...before, params: { ...before.params, temperature: 0.4 } };
     const question = message('q1', { role: 'user', content: 'Sent just before the reload' });
     new WriteJournal(storage, 'closed').keep({
@@ -188,13 +137,13 @@ describe('WriteJournal', () => {
     expect(await new WriteJournal(storage, 'next').recover(store)).toBe(1);
     expect(store.conversations.get('c1')?.params.temperature).toBe(0.4);
     expect(store.conversations.get('c1')?.title).toBe('Renamed elsewhere');
-    expect([...store.rows.keys()]).toEqual(['q1']);
+    expect([...store.messages.keys()]).toEqual(['q1']);
   });
 
   it('stores a new conversation whose first write was lost, but never one deleted since', async () => {
     const storage = new MemoryStorage();
-    const fresh = conversation('new', { title: 'First question' });
-    const gone = conversation('gone');
+    const fresh = storedConversation('new', { title: 'First question' });
+    const gone = storedConversation('gone');
     new WriteJournal(storage, 'closed').keep({
       conversations: [
         {
@@ -211,6 +160,6 @@ describe('WriteJournal', () => {
     expect(await new WriteJournal(storage, 'next').recover(store)).toBe(1);
     expect(store.conversations.get('new')).toEqual(fresh);
     expect(store.conversations.has('gone')).toBe(false);
-    expect([...store.rows.keys()]).toEqual(['q']);
+    expect([...store.messages.keys()]).toEqual(['q']);
   });
 });

@@ -124,24 +124,25 @@ export class WriteJournal {
     return recovered;
   }
 
-  #takeAll(): { conversations: ConversationPatch[]; messages: Message[] } {
-    const all = { conversations: [] as ConversationPatch[], messages: [] as Message[] };
+  #takeAll(): Unwritten {
+    const conversations: ConversationPatch[] = [];
+    const messages: Message[] = [];
     const storage = this.#storage;
-    if (!storage) return all;
+    if (!storage) return { conversations, messages };
     try {
       const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i)).filter(
         (key): key is string => key?.startsWith(PREFIX) === true,
       );
       for (const key of keys) {
-        const { conversations, messages } = parse(storage.getItem(key));
-        all.conversations.push(...conversations);
-        all.messages.push(...messages);
+        const kept = parse(storage.getItem(key));
+        conversations.push(...kept.conversations);
+        messages.push(...kept.messages);
         storage.removeItem(key);
       }
     } catch {
       // Refused storage: nothing was kept there.
     }
-    return all;
+    return { conversations, messages };
   }
 }
 
@@ -194,7 +195,7 @@ function patchIn(value: unknown): Patch | null {
   return value as unknown as Patch;
 }
 
-function parse(text: string | null): { conversations: ConversationPatch[]; messages: Message[] } {
+function parse(text: string | null): Unwritten {
   const none = { conversations: [], messages: [] };
   if (text === null) return none;
   try {

@@ -8,6 +8,8 @@ import type { ConversationStore } from '../conversations.svelte';
 export class FakeDb implements MessageStore, ConversationStore {
   readonly messages = new Map<string, Message>();
   readonly conversations = new Map<string, Conversation>();
+  /** Deleted conversations, as the store's tombstones: a delete leaves one, an undo removes it. */
+  readonly tombstones = new Set<string>();
 
   listMessages = vi.fn((conversationId: string): Promise<Message[]> => {
     const list = [...this.messages.values()]
@@ -81,14 +83,20 @@ export class FakeDb implements MessageStore, ConversationStore {
     const messages = this.messagesOf(id);
     this.conversations.delete(id);
     for (const message of messages) this.messages.delete(message.id);
+    this.tombstones.add(id);
     return Promise.resolve({ conversation, messages });
   });
 
   restoreConversation = vi.fn((conversation: Conversation, messages: Message[]): Promise<void> => {
     this.conversations.set(conversation.id, structuredClone(conversation));
+    this.tombstones.delete(conversation.id);
     for (const message of messages) this.messages.set(message.id, structuredClone(message));
     return Promise.resolve();
   });
+
+  listTombstones = vi.fn(() =>
+    Promise.resolve([...this.tombstones].map((id) => ({ id, deletedAt: 0 }))),
+  );
 
   messagesOf(conversationId: string): Message[] {
     return [...this.messages.values()].filter((m) => m.conversationId === conversationId);
