@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS } from '../domain/defaults';
 import type { Conversation } from '../domain/types';
 import { ConversationsState, FIRST_PAGE } from './conversations.svelte';
+import { storedConversation } from './testing/chat-setup';
 import { FakeDb } from './testing/fake-db';
 
-function conversation(id: string, updatedAt: number): Conversation {
-  return {
-    id,
-    title: `Title ${id}`,
-    isTitleCustom: false,
-    systemPrompt: '',
-    params: { ...DEFAULT_PARAMS },
-    createdAt: 1,
-    updatedAt,
-    currentLeafId: null,
-    presetId: null,
-  };
-}
+const conversation = (id: string, updatedAt: number): Conversation =>
+  storedConversation(id, { title: `Title ${id}`, updatedAt });
 
 /**
  * A store with the first-page read, whose whole-list read is held until `release`: it answers

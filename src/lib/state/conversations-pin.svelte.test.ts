@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS } from '../domain/defaults';
 import type { Conversation } from '../domain/types';
 import { normalizeConversation } from '../storage/normalize';
 import { ConversationsState } from './conversations.svelte';
+import { storedConversation } from './testing/chat-setup';
 import { FakeDb as FakeStore } from './testing/fake-db';
 
-function conversation(id: string, updatedAt: number): Conversation {
-  return {
-    id,
-    title: `Title ${id}`,
-    isTitleCustom: false,
-    systemPrompt: '',
-    params: { ...DEFAULT_PARAMS },
-    createdAt: 1,
-    updatedAt,
-    currentLeafId: null,
-    presetId: null,
-  };
-}
+const conversation = (id: string, updatedAt: number): Conversation =>
+  storedConversation(id, { title: `Title ${id}`, updatedAt });
 
 describe('ConversationsState.setPinned', () => {
   it('stores the pin without moving the conversation in the activity order', async () => {

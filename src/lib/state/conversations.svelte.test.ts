@@ -2,21 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Conversation, Message } from '../domain/types';
 import { ConversationsState } from './conversations.svelte';
+import { storedConversation } from './testing/chat-setup';
 import { FakeDb as FakeStore } from './testing/fake-db';
 
-function conversation(id: string, updatedAt: number, title = `Title ${id}`): Conversation {
-  return {
-    id,
-    title,
-    isTitleCustom: false,
-    systemPrompt: '',
-    params: { ...DEFAULT_PARAMS },
-    createdAt: 1,
-    updatedAt,
-    currentLeafId: null,
-    presetId: null,
-  };
-}
+const conversation = (id: string, updatedAt: number, title = `Title ${id}`): Conversation =>
+  storedConversation(id, { title, updatedAt });
 
 function message(id: string, conversationId: string): Message {
   return {
