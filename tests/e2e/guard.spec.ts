@@ -317,19 +317,19 @@ test.describe('new versions', () => {
     // route below cannot make the chunk go missing.
     const context = await browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
+    // As after a deploy that removed this version's files: the Settings chunk is gone. From the
+    // start, so that no earlier fetch of it can make the dialog open anyway.
+    await page.route(/\/assets\/SettingsDialog-[^/]*\.js$/, (route) =>
+      route.fulfill({ status: 404, body: 'gone' }),
+    );
     await page.goto('./');
     await page.getByLabel('API key', { exact: true }).fill(TEST_API_KEY);
     await page.getByLabel('Base URL', { exact: true }).fill(server.url);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible();
-    // As after a deploy that removed this version's files: the Settings chunk is gone.
-    await page.route(/\/assets\/SettingsDialog-[^/]*\.js$/, (route) =>
-      route.fulfill({ status: 404, body: 'gone' }),
-    );
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'Part of Parley could not be loaded' });
     await expect(alert).toBeVisible();
-    await page.unroute(/\/assets\/SettingsDialog-[^/]*\.js$/);
     // A new document is what a reload makes (its load event could come and go unseen here).
     await page.evaluate(() => ((window as { beforeReload?: boolean }).beforeReload = true));
     await alert.getByRole('button', { name: 'Reload', exact: true }).click();
@@ -340,6 +340,9 @@ test.describe('new versions', () => {
           .catch(() => false),
       )
       .toBe(true);
+    // The new version's files are there now. Only after the reload: the old page's own import of
+    // the chunk may still be under way, and would open the dialog over the alert.
+    await page.unroute(/\/assets\/SettingsDialog-[^/]*\.js$/);
     await openSettings(page);
     await context.close();
   });
