@@ -169,6 +169,51 @@ describe('delete a message', () => {
     expect(stream.body.messages.at(-1)).toEqual({ role: 'user', content: 'Fresh start' });
   });
 
+  it('two deletes clicked at once both happen, the second after the first (nothing comes back)', async () => {
+    const state = await conversationOfFour();
+    const conversation = current(state, 'c1');
+    const both = Promise.all([
+      state.chat.deleteMessage(conversation, 'r2'),
+      state.chat.deleteMessage(conversation, 'u2'),
+    ]);
+    expect(await both).toEqual([true, true]);
+    expect(shown(state)).toEqual(['First question', 'First answer']);
+    expect([...state.db.messages.keys()].sort()).toEqual(['r1', 'u1']);
+    expect(current(state, 'c1').currentLeafId).toBe('r1');
+  });
+
+  it('an edit and an add issued together both land, in order', async () => {
+    const state = await conversationOfFour();
+    const conversation = current(state, 'c1');
+    await Promise.all([
+      state.chat.saveEdit(conversation, 'r2', 'Corrected answer'),
+      state.chat.addMessage(conversation, 'user', 'Third question'),
+      state.chat.deleteMessage(conversation, 'u1'),
+    ]);
+    expect(shown(state)).toEqual([
+      'First answer',
+      'Second question',
+      'Corrected answer',
+      'Third question',
+    ]);
+  });
+
+  it('Send right after Delete asks from the branch the delete left', async () => {
+    const state = await conversationOfFour();
+    const conversation = current(state, 'c1');
+    const deleted = state.chat.deleteMessage(conversation, 'r2');
+    const sent = state.chat.send(conversation, 'Another question');
+    expect(await deleted).toBe(true);
+    expect(await sent).toBe(true);
+    const stream = await call(state.api, 0);
+    expect(stream.body.messages.map((m) => m.content)).toEqual([
+      'First question',
+      'First answer',
+      'Second question',
+      'Another question',
+    ]);
+  });
+
   it('a failed delete is reported and changes nothing', async () => {
     const state = await conversationOfFour();
     const failure = new Error('QuotaExceededError');

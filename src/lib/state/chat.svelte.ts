@@ -40,6 +40,7 @@ import type { ChatApi } from '../api/client';
 import type { RateLimitSnapshot } from '../api/rate-limit-headers';
 import type { StreamResult } from '../api/stream';
 import { newId } from '../utils/id';
+import { OneAtATime } from '../utils/one-at-a-time';
 import type { ConversationsState, MessageWrites } from './conversations.svelte';
 import { MessageCache, type MessageStore } from './message-cache.svelte';
 import { ReplyStream } from './reply-stream.svelte';
@@ -138,6 +139,11 @@ export class ChatState {
   /** Conversations whose request is being prepared (before their stream registers). */
   readonly #starting = new SvelteSet<string>();
   readonly #deleted = new SvelteMap<string, DeletedMessage>();
+  /**
+   * Work on a conversation's tree runs one change at a time, each reading what the one before
+   * wrote: two Deletes clicked in quick succession must not both start from the same messages.
+   */
+  readonly #edits = new OneAtATime();
   readonly #limiter: RateLimiter;
   #rateLimits = $state.raw<RateLimitSnapshot | undefined>(undefined);
   readonly #deps: ChatDependencies;
@@ -380,11 +386,11 @@ export class ChatState {
     if (text.trim() === '') {
       if (!this.canReplyToBranch(conversation)) return Promise.resolve(false);
       return this.#exclusive(conversation.id, () =>
-        this.#startReply(conversation, this.branch(conversation), []),
+        this.#startReply(conversation, this.branch(this.#latest(conversation)), []),
       );
     }
     return this.#exclusive(conversation.id, () => {
-      const history = this.branch(conversation);
+      const history = this.branch(this.#latest(conversation));
       const user = this.#newMessage(conversation.id, {
         role: 'user',
         content: text,
@@ -473,56 +479,63 @@ export class ChatState {
   // ---- Working on the tree (nothing is sent) ----
 
   /** Changes a message's text in place (any role): correcting a reply, preparing examples. */
-  async saveEdit(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
-    const message = this.messages(conversation.id).find((m) => m.id === messageId);
-    if (!message || message.status === 'streaming') return false;
-    const { editedInPlace } = await tree();
-    const edited = editedInPlace(message, text, this.#now());
-    return this.#commit(conversation.id, (c) => c, { put: [edited] });
+  saveEdit(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
+    return this.#edits.run(conversation.id, async () => {
+      const message = this.messages(conversation.id).find((m) => m.id === messageId);
+      if (!message || message.status === 'streaming') return false;
+      const { editedInPlace } = await tree();
+      const edited = editedInPlace(message, text, this.#now());
+      return this.#commit(conversation.id, (c) => c, { put: [edited] });
+    });
   }
 
   /** Appends a message of any role to the shown branch, without sending. */
-  async addMessage(conversation: Conversation, role: Role, text: string): Promise<boolean> {
-    if (this.isStreaming(conversation.id) || text.trim() === '') return false;
-    const branch = this.branch(conversation);
-    const { appendedMessage } = await tree();
-    const message = appendedMessage(branch, conversation.id, role, text, this.#mint());
-    const isFirstUser = role === 'user' && !branch.some((m) => m.role === 'user');
-    return this.#commit(
-      conversation.id,
-      (c) => ({
-        ...c,
-        title: isFirstUser && !c.isTitleCustom && c.title === '' ? titleFromText(text) : c.title,
-        currentLeafId: message.id,
-        updatedAt: this.#now(),
-      }),
-      { put: [message] },
-      conversation,
-    );
+  addMessage(conversation: Conversation, role: Role, text: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id) || text.trim() === '') return Promise.resolve(false);
+    return this.#edits.run(conversation.id, async () => {
+      const latest = this.#latest(conversation);
+      const branch = this.branch(latest);
+      const { appendedMessage } = await tree();
+      const message = appendedMessage(branch, conversation.id, role, text, this.#mint());
+      const isFirstUser = role === 'user' && !branch.some((m) => m.role === 'user');
+      return this.#commit(
+        conversation.id,
+        (c) => ({
+          ...c,
+          title: isFirstUser && !c.isTitleCustom && c.title === '' ? titleFromText(text) : c.title,
+          currentLeafId: message.id,
+          updatedAt: this.#now(),
+        }),
+        { put: [message] },
+        latest,
+      );
+    });
   }
 
   /**
    * Deletes one message; what followed it stays, attached to the message before it. `undoDelete`
    * brings it back until the next delete in that conversation or `dismissDeleted`.
    */
-  async deleteMessage(conversation: Conversation, messageId: string): Promise<boolean> {
-    if (this.isStreaming(conversation.id)) return false;
-    const previousLeafId = this.branch(conversation).at(-1)?.id ?? null;
-    const { removeMessage } = await tree();
-    const removal = removeMessage(
-      this.messages(conversation.id),
-      messageId,
-      previousLeafId,
-      this.#now(),
-    );
-    if (!removal) return false;
-    const isDone = await this.#commit(
-      conversation.id,
-      (c) => ({ ...c, currentLeafId: removal.leafId }),
-      { put: removal.reattached, delete: [messageId] },
-    );
-    if (isDone) this.#deleted.set(conversation.id, { removal, previousLeafId });
-    return isDone;
+  deleteMessage(conversation: Conversation, messageId: string): Promise<boolean> {
+    if (this.isStreaming(conversation.id)) return Promise.resolve(false);
+    return this.#edits.run(conversation.id, async () => {
+      const previousLeafId = this.branch(this.#latest(conversation)).at(-1)?.id ?? null;
+      const { removeMessage } = await tree();
+      const removal = removeMessage(
+        this.messages(conversation.id),
+        messageId,
+        previousLeafId,
+        this.#now(),
+      );
+      if (!removal) return false;
+      const isDone = await this.#commit(
+        conversation.id,
+        (c) => ({ ...c, currentLeafId: removal.leafId }),
+        { put: removal.reattached, delete: [messageId] },
+      );
+      if (isDone) this.#deleted.set(conversation.id, { removal, previousLeafId });
+      return isDone;
+    });
   }
 
   /** The message `undoDelete` would bring back, if any. */
@@ -531,17 +544,19 @@ export class ChatState {
     return deleted ? { message: deleted.removal.removed } : null;
   }
 
-  async undoDelete(conversationId: string): Promise<void> {
-    const deleted = this.#deleted.get(conversationId);
-    if (!deleted) return;
-    const { restoreRemoval } = await tree();
-    const restored = restoreRemoval(this.messages(conversationId), deleted.removal, this.#now());
-    const isDone = await this.#commit(
-      conversationId,
-      (c) => ({ ...c, currentLeafId: deleted.previousLeafId }),
-      { put: restored },
-    );
-    if (isDone) this.#deleted.delete(conversationId);
+  undoDelete(conversationId: string): Promise<void> {
+    return this.#edits.run(conversationId, async () => {
+      const deleted = this.#deleted.get(conversationId);
+      if (!deleted) return;
+      const { restoreRemoval } = await tree();
+      const restored = restoreRemoval(this.messages(conversationId), deleted.removal, this.#now());
+      const isDone = await this.#commit(
+        conversationId,
+        (c) => ({ ...c, currentLeafId: deleted.previousLeafId }),
+        { put: restored },
+      );
+      if (isDone) this.#deleted.delete(conversationId);
+    });
   }
 
   dismissDeleted(conversationId: string): void {
@@ -549,19 +564,23 @@ export class ChatState {
   }
 
   /** Shows another branch: the newest leaf under `messageId` becomes the current one. */
-  async showBranch(conversation: Conversation, messageId: string): Promise<void> {
-    const { newestLeafUnder } = await tree();
-    await this.#showLeaf(
-      conversation.id,
-      newestLeafUnder(this.messages(conversation.id), messageId),
-    );
+  showBranch(conversation: Conversation, messageId: string): Promise<void> {
+    return this.#edits.run(conversation.id, async () => {
+      const { newestLeafUnder } = await tree();
+      await this.#showLeaf(
+        conversation.id,
+        newestLeafUnder(this.messages(conversation.id), messageId),
+      );
+    });
   }
 
   /** Shows the previous or next version of a message, with the rest of its newest branch. */
-  async showVersion(conversation: Conversation, message: Message, step: -1 | 1): Promise<void> {
-    const { leafAfterVersionStep } = await tree();
-    const leaf = leafAfterVersionStep(this.messages(conversation.id), message, step);
-    if (leaf !== null) await this.#showLeaf(conversation.id, leaf);
+  showVersion(conversation: Conversation, message: Message, step: -1 | 1): Promise<void> {
+    return this.#edits.run(conversation.id, async () => {
+      const { leafAfterVersionStep } = await tree();
+      const leaf = leafAfterVersionStep(this.messages(conversation.id), message, step);
+      if (leaf !== null) await this.#showLeaf(conversation.id, leaf);
+    });
   }
 
   /** Remembers the branch shown (reload shows it again; other tabs hear of it). */
@@ -617,10 +636,13 @@ export class ChatState {
   /**
    * Runs the preparation of a request as the conversation's one activity: a second click while
    * the model info loads (before the stream registers) finds it busy instead of starting twice.
+   * It waits its turn after tree changes under way, so it reads the branch they leave.
    */
   #exclusive(conversationId: string, run: () => Promise<boolean>): Promise<boolean> {
     this.#starting.add(conversationId);
-    return run().finally(() => this.#starting.delete(conversationId));
+    return this.#edits
+      .run(conversationId, run)
+      .finally(() => this.#starting.delete(conversationId));
   }
 
   /** The newest state of a conversation (a preset may have been applied since it was passed). */
