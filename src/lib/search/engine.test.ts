@@ -32,7 +32,9 @@ afterEach(() => {
   for (const connection of opened) connection.close();
 });
 
-async function engine(options: { lock?: boolean } = {}): Promise<{
+async function engine(
+  options: { lock?: boolean; isStarted?: boolean; quietMs?: number } = {},
+): Promise<{
   engine: SearchEngine;
   searchStore: SearchStore;
 }> {
@@ -55,10 +57,11 @@ async function engine(options: { lock?: boolean } = {}): Promise<{
     store: searchStore,
     now: () => (clock += 1),
     persistDelayMs: 60_000,
+    quietMs: options.quietMs ?? 0,
     shardDocs: 3,
     acquirePersistLock: options.lock === false ? () => undefined : (onAcquired) => onAcquired(),
   });
-  await created.started;
+  if (options.isStarted !== false) await created.started;
   return { engine: created, searchStore };
 }
 
@@ -180,6 +183,45 @@ describe('SearchEngine', () => {
     expect(search.isCaughtUp).toBe(false);
     await expect.poll(() => search.isCaughtUp).toBe(true);
     expect(passages(await search.search('foxtrot'))).toEqual(['[foxtrot]']);
+  });
+
+  it('a query asked as it starts on a history never indexed is scanned, not held until the build ends', async () => {
+    for (let c = 0; c < 12; c += 1) await seed(`c${c}`, `Chat ${c}`, ['echo one'], 1_000 * (c + 1));
+    const { engine: search } = await engine({ isStarted: false });
+    const hits = await search.search('echo');
+    expect(search.isCaughtUp).toBe(false);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0]?.conversationId).toBe('c11');
+    await search.started;
+    expect(search.isCaughtUp).toBe(true);
+  });
+
+  it('a conversation written again and again (a streaming reply) is read once its writes pause', async () => {
+    await seed('c1', 'Notes', ['alpha text']);
+    const { engine: search } = await engine({ quietMs: 50 });
+    reads = [];
+    for (let write = 0; write < 5; write += 1) {
+      search.changed(['c1']);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(reads).toEqual([]);
+    await expect.poll(() => reads).toEqual(['c1']);
+    expect(search.isCaughtUp).toBe(true);
+  });
+
+  it('loaded from a saved index with nothing to catch up, it still follows later writes', async () => {
+    await seed('c1', 'Notes', ['alpha text']);
+    const first = await engine();
+    await first.engine.persist();
+    const { engine: search } = await engine();
+    expect(search.isCaughtUp).toBe(true);
+    reads = [];
+    await store.putMessage(
+      message({ id: 'c1-new', conversationId: 'c1', content: 'kilo', createdAt: 5_000 }),
+    );
+    search.changed(['c1']);
+    await expect.poll(() => reads).toEqual(['c1']);
+    await expect.poll(() => search.isCaughtUp).toBe(true);
   });
 
   it('saves the index and, on the next load, reads again only what changed after', async () => {

@@ -52,6 +52,12 @@ export interface EngineOptions {
   acquirePersistLock?: (onAcquired: () => void) => void;
   /** How long after the last change saving waits (a streaming reply changes every second). */
   persistDelayMs?: number;
+  /**
+   * How long a changed conversation must stay unchanged before it is read again in the
+   * background: a streaming reply is written twice a second, and re-indexing its whole text each
+   * time took the CPU its page needed to draw (a query meanwhile reads it at once, or scans it).
+   */
+  quietMs?: number;
   shardDocs?: number;
 }
 
@@ -94,6 +100,8 @@ export class SearchEngine {
   readonly #now: () => number;
   readonly #shardDocs: number;
   readonly #persistDelayMs: number;
+  readonly #quietMs: number;
+  #quietTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #shards = new Map<string, Shard>();
   readonly #indexed = new Map<string, IndexedConversation>();
   /** Every stored conversation as last read (title and activity for results and ordering). */
@@ -111,6 +119,9 @@ export class SearchEngine {
   #syncing: string | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
   #shardCounter = 0;
+  /** Resolves once the saved index is loaded and the conversation list read (queries wait). */
+  readonly #listed: Promise<void>;
+  /** Resolves once every conversation the start found waiting is indexed. */
   readonly started: Promise<void>;
 
   constructor(options: EngineOptions) {
@@ -119,8 +130,10 @@ export class SearchEngine {
     this.#now = options.now ?? Date.now;
     this.#shardDocs = options.shardDocs ?? SHARD_DOCS;
     this.#persistDelayMs = options.persistDelayMs ?? 3_000;
+    this.#quietMs = options.quietMs ?? 1_500;
     const acquire = options.acquirePersistLock ?? ((onAcquired) => onAcquired());
-    this.started = this.#start();
+    this.#listed = this.#list();
+    this.started = this.#listed.then(() => this.#drain());
     acquire(() => {
       void this.started.then(
         () => {
@@ -141,7 +154,7 @@ export class SearchEngine {
     return this.#hasList && this.#pending.size === 0 && this.#draining === null;
   }
 
-  async #start(): Promise<void> {
+  async #list(): Promise<void> {
     const [shards, indexed, changes, conversations] = await Promise.all([
       this.#store.loadShards().catch(() => []),
       this.#store.loadIndexed().catch(() => []),
@@ -160,7 +173,6 @@ export class SearchEngine {
       const changedAt = Math.max(changes.get(conversation.id) ?? -Infinity, everything);
       if (!record || changedAt >= record.readAt) this.#pending.add(conversation.id);
     }
-    await this.#drain();
   }
 
   /** Takes the saved index if it reads back whole; anything damaged is dropped and rebuilt. */
@@ -187,7 +199,10 @@ export class SearchEngine {
     }
   }
 
-  /** Conversations were written (`'all'`: an import). Read again, in the background. */
+  /**
+   * Conversations were written (`'all'`: an import, read again at once). Read again in the
+   * background once their writes pause for `quietMs`.
+   */
   changed(ids: readonly string[] | 'all'): void {
     const named = ids === 'all' ? [...this.#known.keys()] : ids;
     for (const id of named) this.#pending.add(id);
@@ -202,12 +217,20 @@ export class SearchEngine {
         .catch(() => undefined);
       return;
     }
-    void this.started.then(() => this.#drain()).catch(() => undefined);
+    clearTimeout(this.#quietTimer);
+    this.#quietTimer = setTimeout(() => {
+      void this.started.then(() => this.#drain()).catch(() => undefined);
+    }, this.#quietMs);
   }
 
   /** Reads every pending conversation, most recently active first. Resolves when none is left. */
   #drain(): Promise<void> {
-    this.#draining ??= (async () => {
+    if (this.#draining) return this.#draining;
+    if (this.#pending.size === 0) return Promise.resolve();
+    this.#draining = (async () => {
+      // Not a step of its own before this, the `finally` below could run before the assignment
+      // and leave `#draining` set for good: nothing would be read again after that.
+      await Promise.resolve();
       try {
         while (this.#pending.size > 0) {
           const id = this.#nextPending();
@@ -406,11 +429,14 @@ export class SearchEngine {
     return hits.list;
   }
 
-  /** The conversation list is read at start; a query before that waits for it. */
+  /**
+   * The conversation list is read at start; a query before that waits for it, not for the build
+   * (what is not indexed yet is scanned).
+   */
   async #whenListed(): Promise<void> {
     if (this.#hasList) return;
     try {
-      await this.started;
+      await this.#listed;
     } catch {
       // Reported by the worker; searching what is known is still better than nothing.
     }
