@@ -97,6 +97,16 @@ export async function seed(
         'Here is a **detailed** answer with `code`, a [link](https://example.com) and a list:\n\n- one\n- two\n- three\n\n```ts\nconst x = 1;\n```\n';
       const filler =
         'The quick brown fox jumps over the lazy dog, and a **bold** word or `code` now and then. ';
+      // Every tenth question carries a Chinese sentence, so searches in Chinese have text to find
+      // (the search bench's Chinese queries are words inside these runs of characters).
+      const chinese = [
+        '我们明天去北京旅行，顺便看看长城。',
+        '请帮我检查这个数据库查询为什么很慢。',
+        '机器学习模型的训练需要多少数据？',
+        '这篇文章的主要观点是什么，请总结一下。',
+      ];
+      const withChinese = (head: string, c: number, m: number) =>
+        m % 20 === 10 ? `${head} ${chinese[c % chinese.length] ?? ''}` : head;
       const sized = (head: string) =>
         chars === null
           ? head
@@ -118,7 +128,7 @@ export async function seed(
               parentId,
               role: isUser ? 'user' : 'assistant',
               content: isUser
-                ? sized(`Question ${m} of conversation ${c}?`)
+                ? sized(withChinese(`Question ${m} of conversation ${c}?`, c, m))
                 : chars === null
                   ? `${paragraph}Answer ${m}.`
                   : sized(`Answer ${m}.`),
