@@ -64,6 +64,8 @@ async function take(browser: Browser, server: TestServer, url: string, shot: Sho
   await box.fill('Explain how Parley stores conversations, with an example');
   await box.press('Enter');
   await finished();
+  // The next request counted, as the composer shows it once the chat settles.
+  await page.getByText(/tokens to send/).waitFor({ timeout: 60_000 });
   await page
     .getByRole('article', { name: /^User/ })
     .last()

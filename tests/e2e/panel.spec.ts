@@ -64,4 +64,38 @@ test.describe('parameters panel', () => {
     await expect(sheet).toHaveCount(0);
     await expect(toggle).toBeFocused();
   });
+
+  test('on a phone, messages fit the width: long code scrolls inside its block, the actions wrap', async ({
+    page,
+    server,
+    connect,
+  }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await connect();
+    server.use('code-and-math');
+    await send(page, 'Explain how Parley stores conversations, with an example');
+    const reply = transcript(page).getByRole('article', { name: /^Assistant/ });
+    await expect(reply.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
+    const log = transcript(page);
+    const sideways = await log.evaluate((element) => {
+      const scroller = element.closest('.viewport') ?? element;
+      return scroller.scrollWidth - scroller.clientWidth;
+    });
+    expect(sideways).toBeLessThanOrEqual(0);
+    // Highlighted at this width too (a layout change once stopped that on phones only).
+    await expect(reply.locator('.hljs-keyword').first()).toBeAttached();
+    // Each code block scrolls by itself, inside the reply, with its Copy code button in view.
+    const copyCode = reply.getByRole('button', { name: 'Copy code', exact: true }).first();
+    const button = await copyCode.boundingBox();
+    expect((button?.x ?? 0) + (button?.width ?? 0)).toBeLessThanOrEqual(390);
+    const clipped = await reply.evaluate((article) => article.scrollWidth - article.clientWidth);
+    expect(clipped).toBeLessThanOrEqual(0);
+    const question = log.getByRole('article', { name: /^User/ });
+    for (const name of ['Copy', 'Edit', 'Branch in new chat', 'Delete']) {
+      const box = await question.getByRole('button', { name, exact: true }).boundingBox();
+      expect(box, name).not.toBeNull();
+      expect((box?.x ?? 0) + (box?.width ?? 0), name).toBeLessThanOrEqual(390);
+      expect(box?.x ?? -1, name).toBeGreaterThanOrEqual(0);
+    }
+  });
 });
