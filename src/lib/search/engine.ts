@@ -226,11 +226,10 @@ export class SearchEngine {
   /** Reads every pending conversation, most recently active first. Resolves when none is left. */
   #drain(): Promise<void> {
     if (this.#draining) return this.#draining;
+    // With nothing to read, the body below would finish (and clear `#draining`) before the
+    // assignment, which would then leave `#draining` set for good: nothing read again after.
     if (this.#pending.size === 0) return Promise.resolve();
     this.#draining = (async () => {
-      // Not a step of its own before this, the `finally` below could run before the assignment
-      // and leave `#draining` set for good: nothing would be read again after that.
-      await Promise.resolve();
       try {
         while (this.#pending.size > 0) {
           const id = this.#nextPending();

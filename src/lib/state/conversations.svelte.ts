@@ -14,6 +14,7 @@
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { Conversation, Message } from '../domain/types';
 import { newId } from '../utils/id';
+import { OneAtATime } from '../utils/one-at-a-time';
 import {
   applyPatch,
   diffConversation,
@@ -100,8 +101,8 @@ export class ConversationsState {
    */
   // Bookkeeping, not state anything renders: plain Maps on purpose.
   readonly #base = new Map<string, Conversation>();
-  /** The last queued write or refresh of each conversation (see #enqueue). */
-  readonly #queues = new Map<string, Promise<unknown>>();
+  /** Writes and refreshes of each conversation, one after another (see #enqueue). */
+  readonly #queues = new OneAtATime();
   /** Changes whose write has not landed yet, oldest first (see `writingPatches`). */
   readonly #writing = new Set<ConversationPatch>();
   readonly #now: () => number;
@@ -368,14 +369,7 @@ export class ConversationsState {
 
   /** Runs `task` after every earlier write and refresh of the same conversation has settled. */
   #enqueue<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(task);
-    this.#queues.set(id, next);
-    const settled = () => {
-      if (this.#queues.get(id) === next) this.#queues.delete(id);
-    };
-    next.then(settled, settled);
-    return next;
+    return this.#queues.run(id, task);
   }
 
   /**
