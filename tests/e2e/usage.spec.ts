@@ -42,6 +42,25 @@ test.describe('usage', () => {
     test.slow();
   });
 
+  test('the token estimate follows the draft and shows its input cost, spaced as a sentence', async ({
+    page,
+    connect,
+  }) => {
+    await connect();
+    const estimate = page.getByRole('status', { name: 'Token estimate', exact: true });
+    // gpt-4o-mini: its own tokenizer (o200k, no "≈" on the count) and a known price.
+    await expect(estimate).toHaveText(/^\d+ tokens to send · input ≈ \$\d/, { timeout: 15_000 });
+    const before = Number(/^(\d+)/.exec((await estimate.textContent()) ?? '')?.[1]);
+    await page
+      .getByRole('textbox', { name: 'Message', exact: true })
+      .fill('Several more words for the estimate to count');
+    await expect(async () => {
+      const after = Number(/^(\d+)/.exec((await estimate.textContent()) ?? '')?.[1]);
+      expect(after).toBeGreaterThan(before);
+    }).toPass();
+    await expect(estimate).toHaveText(/^\d+ tokens to send · input ≈ \$\d/);
+  });
+
   test('after two replies the Usage dialog’s tables show the requests and their tokens', async ({
     page,
     connect,
