@@ -10,7 +10,7 @@ import { createChatApi } from '../api/client';
 import { ApiError } from '../api/errors';
 import { DEFAULT_PARAMS, DEFAULT_SYSTEM_PROMPT } from '../domain/defaults';
 import type { ChatParams, Conversation, Message, Usage } from '../domain/types';
-import { FLUSH_INTERVAL_MS } from './chat.svelte';
+import { FLUSH_INTERVAL_MS } from './reply-stream.svelte';
 import { FakeDb } from './testing/fake-db';
 import {
   byRole,

@@ -2,24 +2,35 @@
  * The conversations being read and written: sending, replies, and work on the message tree (edit,
  * regenerate, versions, delete with undo, messages of any role, branches).
  *
- * A thin coordinator over units that each own one concern:
+ * ChatState is what the page reads as it draws (the loaded messages, the branch shown, versions,
+ * which conversations stream or wait, the deleted message Undo brings back, the next request's
+ * body) and a thin coordinator over units that each own one concern:
  * - MessageCache (message-cache.svelte.ts): the loaded messages and the write chain per message;
- * - ReplyStream (reply-stream.svelte.ts): one streaming request, its buffers, frames and flushes;
- * - requestWithRetries (request-loop.ts): the queue-and-retry loop;
- * - lib/domain/tree.ts: what each tree operation writes, as pure functions.
- * Conversation records are written by ConversationsState only: a message write hands it the
- * messages to store in the same transaction as the conversation change (the branch shown, the
- * last activity).
+ * - Sending (chat-sending.ts): every request that spends money, its stream and how it ended
+ *   (ReplyStream, reply-stream.svelte.ts; the queue-and-retry loop, request-loop.ts);
+ * - TreeEdits (chat-tree-edits.svelte.ts): changes to the tree that send nothing, worked out by
+ *   the pure functions of domain/tree.ts.
+ * The two acting units load with their first use (or once the first screen is drawn: `prepare`),
+ * so the chat's first load carries only what it shows. Conversation records are written by
+ * ConversationsState only: a message write hands it the messages to store in the same
+ * transaction as the conversation change (the branch shown, the last activity).
  *
  * What is sent is what is shown: the request preview and Send both build the body with
  * `#plan`, from the same model information (`models`); Send first waits until that
  * information is final, so a model changed just before Send cannot be sent with rules the preview
  * did not show. Which messages go in is the conversation's `Context` choice (domain/context.ts),
  * applied in `#plan` for both. Every request that spends money (Send, Regenerate, Retry, Save and
- * send, Continue) passes the page's SendGate first, in `#confirm`: the context check and the budget.
+ * send, Continue) passes the page's SendGate first: the context check and the budget.
  */
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import { branchTo, childrenByParent, latestLeaf, titleFromText } from '../domain/conversation';
+import {
+  awaitsReply,
+  branchTo,
+  childrenByParent,
+  latestLeaf,
+  versionOf,
+  type Version,
+} from '../domain/conversation';
 import type { ChatRequestBody } from '../domain/request';
 import {
   ALL_MESSAGES,
@@ -29,101 +40,22 @@ import {
   type HistoryEntry,
   type PlannedRequest,
 } from '../domain/context';
-import { estimateRequestTokens, RateLimiter, type Limits } from '../domain/rate-limiter';
-import { awaitsReply, versionOf, type Version } from '../domain/conversation';
-import type * as Tree from '../domain/tree';
-import type { Removal } from '../domain/tree';
 import type { Conversation, Message, Role } from '../domain/types';
 import type { Waiting } from '../domain/waiting';
-import type { ModelInfo } from '../models/types';
-import type { ChatApi } from '../api/client';
 import type { RateLimitSnapshot } from '../api/rate-limit-headers';
-import type { StreamResult } from '../api/stream';
 import { newId } from '../utils/id';
 import { OneAtATime } from '../utils/one-at-a-time';
-import type { ConversationsState, MessageWrites } from './conversations.svelte';
-import { MessageCache, type MessageStore } from './message-cache.svelte';
-import { ReplyStream } from './reply-stream.svelte';
-import { requestWithRetries } from './request-loop';
+import type { ChatCore, ChatDependencies, SendGate } from './chat-core';
+import type { Sending } from './chat-sending';
+import type { DeletedMessage, TreeEdits } from './chat-tree-edits.svelte';
+import type { MessageWrites } from './conversations.svelte';
+import { Lazy } from './lazy.svelte';
+import { MessageCache } from './message-cache.svelte';
+import type { ReplyStream } from './reply-stream.svelte';
 
 export type { MessageStore } from './message-cache.svelte';
-export { FLUSH_INTERVAL_MS } from './reply-stream.svelte';
-
-/** What Parley knows of models, one source for the preview and for Send. */
-export interface ModelSource {
-  /** What is known now: the catalog's answer once loaded, else what the id says. */
-  info(model: string): ModelInfo;
-  /** Resolves once `info` gives its final answer (the catalog loaded, or failed to). */
-  ready(): Promise<void>;
-}
-
-export interface ChatDependencies {
-  store: MessageStore;
-  conversations: ConversationsState;
-  /** The API client for the settings in force (rejects with an ApiError if there is no key). */
-  getApi: () => Promise<ChatApi>;
-  models: ModelSource;
-  /** The client-side rate limits in force (Settings); none when absent. */
-  limits?: () => Limits;
-  /** Storage failures go here to become a visible problem; the action that failed is dropped. */
-  report: (error: unknown) => void;
-  now?: () => number;
-  newId?: () => string;
-  /** Defaults to requestAnimationFrame; tests pass a synchronous scheduler. */
-  scheduleFrame?: (callback: () => void) => void;
-  // Several tabs (stream-locks.ts): without these, every stored `streaming` reply not streaming
-  // in this page reads as cut off, which is right for a single tab.
-  isStreamAlive?: (messageId: string) => Promise<boolean>;
-  whenStreamEnds?: (messageId: string) => Promise<void>;
-  /** Tells other tabs this page streams the reply until `until` settles. */
-  holdStreamLock?: (messageId: string, until: Promise<void>) => void;
-  /** Told once a request's replies are final and stored (usage, automatic titles). */
-  onReplies?: (conversation: Conversation, replies: readonly Message[]) => void;
-}
-
+export type { ChatDependencies, ContextQuestion, ModelSource, SendGate } from './chat-core';
 export type { PlannedRequest } from '../domain/context';
-
-/** The request would not fit: what it needs, what fits, and what Send recent messages only leaves out. */
-export interface ContextQuestion {
-  tokens: number;
-  limit: number;
-  omitted: number;
-}
-
-/**
- * Asked before every request that spends money. The page sets one (`setGate`); without it (unit
- * tests, before the page is up) requests go as they are.
- */
-export interface SendGate {
-  /** 'recent': send the most recent messages that fit, this time; 'all': send anyway. */
-  confirmContext(question: ContextQuestion): Promise<'recent' | 'all' | 'cancel'>;
-  /** Whether spending may go on (the monthly budget); false: nothing is sent. */
-  confirmSpend(): Promise<boolean>;
-}
-
-const NO_LIMITS: Limits = { requestsPerMinute: null, tokensPerMinute: null };
-
-/**
- * For a tokens-per-minute limit, a request without max tokens is counted as a typical reply:
- * counting the model's whole output limit (as OpenAI does) would hold every request of a small
- * tier back for a minute.
- */
-const TYPICAL_REPLY_TOKENS = 1_000;
-
-/** What Continue asks for; English works across models and is never shown or stored. */
-const CONTINUE_PROMPT =
-  'Continue exactly where your previous message stopped, mid-sentence if need be. Do not repeat anything and do not add a preamble.';
-
-/** A deleted message that `undoDelete` can still bring back. */
-interface DeletedMessage {
-  removal: Removal;
-  previousLeafId: string | null;
-}
-
-/** The tree operations load with the first one used: they are not first-load code. */
-function tree(): Promise<typeof Tree> {
-  return import('../domain/tree');
-}
 
 function defaultScheduleFrame(callback: () => void): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
@@ -144,24 +76,22 @@ export class ChatState {
    * wrote: two Deletes clicked in quick succession must not both start from the same messages.
    */
   readonly #edits = new OneAtATime();
-  readonly #limiter: RateLimiter;
   #rateLimits = $state.raw<RateLimitSnapshot | undefined>(undefined);
   readonly #deps: ChatDependencies;
   readonly #now: () => number;
   readonly #newId: () => string;
-  readonly #scheduleFrame: (callback: () => void) => void;
   /** The children of each message list, computed once per list (lists are replaced, not mutated). */
   readonly #children = new WeakMap<readonly Message[], Map<string | null, Message[]>>();
   /** Estimated tokens per message, so a keystroke counts only the draft again. */
   readonly #tokens = new WeakMap<object, { content: string; tokens: number }>();
   #gate: SendGate | null = null;
+  readonly #sending: Lazy<Sending>;
+  readonly #treeEdits: Lazy<TreeEdits>;
 
   constructor(deps: ChatDependencies) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#newId = deps.newId ?? newId;
-    this.#scheduleFrame = deps.scheduleFrame ?? defaultScheduleFrame;
-    this.#limiter = new RateLimiter(this.#now);
     this.#cache = new MessageCache({
       store: deps.store,
       report: deps.report,
@@ -169,6 +99,29 @@ export class ChatState {
       ...(deps.isStreamAlive ? { isStreamAlive: deps.isStreamAlive } : {}),
       ...(deps.whenStreamEnds ? { whenStreamEnds: deps.whenStreamEnds } : {}),
     });
+    const core = this.#core();
+    const scheduleFrame = deps.scheduleFrame ?? defaultScheduleFrame;
+    this.#sending = new Lazy(async () => {
+      const { Sending } = await import('./chat-sending');
+      return new Sending(
+        core,
+        {
+          streams: this.#streams,
+          waiting: this.#waiting,
+          setRateLimits: (snapshot) => (this.#rateLimits = snapshot),
+        },
+        scheduleFrame,
+      );
+    });
+    this.#treeEdits = new Lazy(async () => {
+      const { TreeEdits } = await import('./chat-tree-edits.svelte');
+      return new TreeEdits(core, this.#deleted);
+    });
+  }
+
+  /** Loads the units that act (sending, tree changes) ahead of their first use. */
+  prepare(): Promise<void> {
+    return Promise.all([this.#sending.load(), this.#treeEdits.load()]).then(() => undefined);
   }
 
   // ---- Reading ----
@@ -322,31 +275,6 @@ export class ChatState {
     return tokens;
   }
 
-  /**
-   * The page's questions before a paid request: the context check (All messages that would not
-   * fit), then the budget. Resolves the body to send, or null when the person cancelled.
-   */
-  async #confirm(
-    conversation: Conversation,
-    history: readonly HistoryEntry[],
-  ): Promise<ChatRequestBody | null> {
-    let plan = this.#plan(conversation, history);
-    const gate = this.#gate;
-    if (!gate) return plan.body;
-    const choice = conversation.context ?? ALL_MESSAGES;
-    if (choice.mode === 'all' && !plan.fits && plan.limit !== null) {
-      const recent = this.#plan(conversation, history, { ...choice, mode: 'fit' });
-      const answer = await gate.confirmContext({
-        tokens: plan.tokens,
-        limit: plan.limit,
-        omitted: recent.omitted,
-      });
-      if (answer === 'cancel') return null;
-      if (answer === 'recent') plan = recent;
-    }
-    return (await gate.confirmSpend()) ? plan.body : null;
-  }
-
   // ---- Loading ----
 
   /**
@@ -383,22 +311,8 @@ export class ChatState {
    */
   send(conversation: Conversation, text: string): Promise<boolean> {
     if (this.isStreaming(conversation.id)) return Promise.resolve(false);
-    if (text.trim() === '') {
-      if (!this.canReplyToBranch(conversation)) return Promise.resolve(false);
-      return this.#exclusive(conversation.id, () =>
-        this.#startReply(conversation, this.branch(this.#latest(conversation)), []),
-      );
-    }
-    return this.#exclusive(conversation.id, () => {
-      const history = this.branch(this.#latest(conversation));
-      const user = this.#newMessage(conversation.id, {
-        role: 'user',
-        content: text,
-        parentId: history.at(-1)?.id ?? null,
-      });
-      const isFirst = !history.some((m) => m.role === 'user');
-      return this.#startReply(conversation, [...history, user], [user], isFirst ? text : null);
-    });
+    if (text.trim() === '' && !this.canReplyToBranch(conversation)) return Promise.resolve(false);
+    return this.#exclusive(conversation.id, (sending) => sending.send(conversation, text));
   }
 
   /**
@@ -407,18 +321,7 @@ export class ChatState {
    */
   regenerate(conversation: Conversation, replyId: string): Promise<boolean> {
     if (this.isStreaming(conversation.id)) return Promise.resolve(false);
-    return this.#exclusive(conversation.id, () => {
-      const all = this.messages(conversation.id);
-      const reply = all.find((m) => m.id === replyId);
-      if (reply?.parentId == null) return Promise.resolve(false);
-      const parentId = reply.parentId;
-      // Replies of the failed attempt that carry no text (all n of them) give way to the new one.
-      const empty = all
-        .filter((m) => m.parentId === parentId && m.role === 'assistant')
-        .filter((m) => m.content === '' && m.status !== 'streaming')
-        .map((m) => m.id);
-      return this.#startReply(conversation, branchTo(all, parentId), [], null, empty);
-    });
+    return this.#exclusive(conversation.id, (sending) => sending.regenerate(conversation, replyId));
   }
 
   /** Retry of a failed or cut-off reply: the same as Regenerate. */
@@ -432,15 +335,9 @@ export class ChatState {
    */
   editAndSend(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
     if (this.isStreaming(conversation.id) || text.trim() === '') return Promise.resolve(false);
-    return this.#exclusive(conversation.id, async () => {
-      const all = this.messages(conversation.id);
-      const original = all.find((m) => m.id === messageId);
-      if (original?.role !== 'user') return false;
-      const { editedVersion } = await tree();
-      const edited = editedVersion(original, text, this.#mint());
-      const history = [...branchTo(all, original.parentId), edited];
-      return this.#startReply(conversation, history, [edited]);
-    });
+    return this.#exclusive(conversation.id, (sending) =>
+      sending.editAndSend(conversation, messageId, text),
+    );
   }
 
   /**
@@ -450,25 +347,9 @@ export class ChatState {
    */
   continueReply(conversation: Conversation, replyId: string): Promise<boolean> {
     if (this.isStreaming(conversation.id)) return Promise.resolve(false);
-    return this.#exclusive(conversation.id, async () => {
-      const reply = this.messages(conversation.id).find((m) => m.id === replyId);
-      if (reply?.role !== 'assistant') return false;
-      await this.#deps.models.ready();
-      const latest = this.#latest(conversation);
-      const history = [
-        ...branchTo(this.messages(conversation.id), reply.id),
-        { role: 'user' as const, content: CONTINUE_PROMPT },
-      ];
-      const body = await this.#confirm({ ...latest, params: { ...latest.params, n: 1 } }, history);
-      // Deleted while the model info loaded (or the questions were open): nothing may be stored
-      // or sent for it.
-      if (body === null || this.#cache.isForgotten(conversation.id)) return false;
-      const resumed: Message = { ...reply, status: 'streaming', finishReason: null };
-      delete resumed.error;
-      this.#cache.upsert(conversation.id, [resumed]);
-      this.#stream(latest, [resumed], body);
-      return true;
-    });
+    return this.#exclusive(conversation.id, (sending) =>
+      sending.continueReply(conversation, replyId),
+    );
   }
 
   /** Stops the reply of a conversation at once; the text so far is kept, marked stopped. */
@@ -480,36 +361,17 @@ export class ChatState {
 
   /** Changes a message's text in place (any role): correcting a reply, preparing examples. */
   saveEdit(conversation: Conversation, messageId: string, text: string): Promise<boolean> {
-    return this.#edits.run(conversation.id, async () => {
-      const message = this.messages(conversation.id).find((m) => m.id === messageId);
-      if (!message || message.status === 'streaming') return false;
-      const { editedInPlace } = await tree();
-      const edited = editedInPlace(message, text, this.#now());
-      return this.#commit(conversation.id, (c) => c, { put: [edited] });
-    });
+    return this.#edit(conversation.id, false, (edits) =>
+      edits.saveEdit(conversation, messageId, text),
+    );
   }
 
   /** Appends a message of any role to the shown branch, without sending. */
   addMessage(conversation: Conversation, role: Role, text: string): Promise<boolean> {
     if (this.isStreaming(conversation.id) || text.trim() === '') return Promise.resolve(false);
-    return this.#edits.run(conversation.id, async () => {
-      const latest = this.#latest(conversation);
-      const branch = this.branch(latest);
-      const { appendedMessage } = await tree();
-      const message = appendedMessage(branch, conversation.id, role, text, this.#mint());
-      const isFirstUser = role === 'user' && !branch.some((m) => m.role === 'user');
-      return this.#commit(
-        conversation.id,
-        (c) => ({
-          ...c,
-          title: isFirstUser && !c.isTitleCustom && c.title === '' ? titleFromText(text) : c.title,
-          currentLeafId: message.id,
-          updatedAt: this.#now(),
-        }),
-        { put: [message] },
-        latest,
-      );
-    });
+    return this.#edit(conversation.id, false, (edits) =>
+      edits.addMessage(conversation, role, text),
+    );
   }
 
   /**
@@ -518,24 +380,9 @@ export class ChatState {
    */
   deleteMessage(conversation: Conversation, messageId: string): Promise<boolean> {
     if (this.isStreaming(conversation.id)) return Promise.resolve(false);
-    return this.#edits.run(conversation.id, async () => {
-      const previousLeafId = this.branch(this.#latest(conversation)).at(-1)?.id ?? null;
-      const { removeMessage } = await tree();
-      const removal = removeMessage(
-        this.messages(conversation.id),
-        messageId,
-        previousLeafId,
-        this.#now(),
-      );
-      if (!removal) return false;
-      const isDone = await this.#commit(
-        conversation.id,
-        (c) => ({ ...c, currentLeafId: removal.leafId }),
-        { put: removal.reattached, delete: [messageId] },
-      );
-      if (isDone) this.#deleted.set(conversation.id, { removal, previousLeafId });
-      return isDone;
-    });
+    return this.#edit(conversation.id, false, (edits) =>
+      edits.deleteMessage(conversation, messageId),
+    );
   }
 
   /** The message `undoDelete` would bring back, if any. */
@@ -545,18 +392,7 @@ export class ChatState {
   }
 
   undoDelete(conversationId: string): Promise<void> {
-    return this.#edits.run(conversationId, async () => {
-      const deleted = this.#deleted.get(conversationId);
-      if (!deleted) return;
-      const { restoreRemoval } = await tree();
-      const restored = restoreRemoval(this.messages(conversationId), deleted.removal, this.#now());
-      const isDone = await this.#commit(
-        conversationId,
-        (c) => ({ ...c, currentLeafId: deleted.previousLeafId }),
-        { put: restored },
-      );
-      if (isDone) this.#deleted.delete(conversationId);
-    });
+    return this.#edit(conversationId, undefined, (edits) => edits.undoDelete(conversationId));
   }
 
   dismissDeleted(conversationId: string): void {
@@ -565,34 +401,16 @@ export class ChatState {
 
   /** Shows another branch: the newest leaf under `messageId` becomes the current one. */
   showBranch(conversation: Conversation, messageId: string): Promise<void> {
-    return this.#edits.run(conversation.id, async () => {
-      const { newestLeafUnder } = await tree();
-      await this.#showLeaf(
-        conversation.id,
-        newestLeafUnder(this.messages(conversation.id), messageId),
-      );
-    });
+    return this.#edit(conversation.id, undefined, (edits) =>
+      edits.showBranch(conversation, messageId),
+    );
   }
 
   /** Shows the previous or next version of a message, with the rest of its newest branch. */
   showVersion(conversation: Conversation, message: Message, step: -1 | 1): Promise<void> {
-    return this.#edits.run(conversation.id, async () => {
-      const { leafAfterVersionStep } = await tree();
-      const leaf = leafAfterVersionStep(this.messages(conversation.id), message, step);
-      if (leaf !== null) await this.#showLeaf(conversation.id, leaf);
-    });
-  }
-
-  /** Remembers the branch shown (reload shows it again; other tabs hear of it). */
-  async #showLeaf(conversationId: string, leafId: string): Promise<void> {
-    try {
-      await this.#deps.conversations.update(conversationId, (c) => ({
-        ...c,
-        currentLeafId: leafId,
-      }));
-    } catch (error) {
-      this.#deps.report(error);
-    }
+    return this.#edit(conversation.id, undefined, (edits) =>
+      edits.showVersion(conversation, message, step),
+    );
   }
 
   /**
@@ -605,30 +423,8 @@ export class ChatState {
     messageId: string,
     title: string,
   ): Promise<Conversation | null> {
-    const source = this.#latest(conversation);
-    const id = this.#newId();
-    const { copyPath } = await tree();
-    const copies = copyPath(this.messages(conversation.id), messageId, id, this.#newId);
-    if (copies.length === 0) return null;
-    const now = this.#now();
-    const branch: Conversation = {
-      ...$state.snapshot(source),
-      id,
-      title,
-      isTitleCustom: true,
-      createdAt: now,
-      updatedAt: now,
-      currentLeafId: copies.at(-1)?.id ?? null,
-    };
-    try {
-      await this.#deps.conversations.save(branch, { put: copies });
-    } catch (error) {
-      this.#deps.report(error);
-      return null;
-    }
-    this.#cache.change(id, () => copies);
-    this.#deps.conversations.select(id);
-    return branch;
+    const edits = await this.#loaded(this.#treeEdits);
+    return edits ? edits.branchInNewChat(conversation, messageId, title) : null;
   }
 
   // ---- Internals ----
@@ -638,11 +434,62 @@ export class ChatState {
    * the model info loads (before the stream registers) finds it busy instead of starting twice.
    * It waits its turn after tree changes under way, so it reads the branch they leave.
    */
-  #exclusive(conversationId: string, run: () => Promise<boolean>): Promise<boolean> {
+  #exclusive(
+    conversationId: string,
+    run: (sending: Sending) => Promise<boolean>,
+  ): Promise<boolean> {
     this.#starting.add(conversationId);
-    return this.#edits
-      .run(conversationId, run)
-      .finally(() => this.#starting.delete(conversationId));
+    return this.#inTurn(conversationId, this.#sending, false, run).finally(() =>
+      this.#starting.delete(conversationId),
+    );
+  }
+
+  /** Runs a change of the conversation's tree in its turn (see `#inTurn`). */
+  #edit<T>(conversationId: string, failed: T, run: (edits: TreeEdits) => Promise<T>): Promise<T> {
+    return this.#inTurn(conversationId, this.#treeEdits, failed, run);
+  }
+
+  /**
+   * Runs work on a conversation in its turn, with the unit that does it loaded. A unit that cannot
+   * load (offline before its chunk was ever cached: the page's chunk listener offers Reload)
+   * changes nothing: `failed` is the answer.
+   */
+  #inTurn<U, T>(
+    conversationId: string,
+    unit: Lazy<U>,
+    failed: T,
+    run: (loaded: U) => Promise<T>,
+  ): Promise<T> {
+    return this.#edits.run(conversationId, async () => {
+      const loaded = await this.#loaded(unit);
+      return loaded ? run(loaded) : failed;
+    });
+  }
+
+  /** The unit, or null if its chunk could not be loaded. */
+  async #loaded<U>(unit: Lazy<U>): Promise<U | null> {
+    try {
+      return await unit.load();
+    } catch {
+      return null;
+    }
+  }
+
+  /** ChatState's own parts, as its units see them. */
+  #core(): ChatCore {
+    return {
+      deps: this.#deps,
+      cache: this.#cache,
+      now: this.#now,
+      newId: this.#newId,
+      gate: () => this.#gate,
+      messages: (id) => this.messages(id),
+      branch: (conversation) => this.branch(conversation),
+      latest: (conversation) => this.#latest(conversation),
+      plan: (conversation, history, choice) => this.#plan(conversation, history, choice),
+      commit: (id, change, messages, fallback) => this.#commit(id, change, messages, fallback),
+      newMessage: (id, fields) => this.#newMessage(id, fields),
+    };
   }
 
   /** The newest state of a conversation (a preset may have been applied since it was passed). */
@@ -671,133 +518,6 @@ export class ChatState {
     if (messages.delete) this.#cache.remove(conversationId, new Set(messages.delete));
     if (messages.put) this.#cache.upsert(conversationId, messages.put);
     return true;
-  }
-
-  /**
-   * Stores `newMessages` and new streaming replies under the end of `history`, then streams. The
-   * body is built after the model information is final, from the conversation as it is then,
-   * with the same function as the preview. `firstText` titles an untitled conversation.
-   */
-  async #startReply(
-    conversation: Conversation,
-    history: readonly Message[],
-    newMessages: readonly Message[],
-    firstText: string | null = null,
-    replaced: readonly string[] = [],
-  ): Promise<boolean> {
-    const parent = history.at(-1);
-    if (!parent) return false;
-    await this.#deps.models.ready();
-    // Deleted while the model info loaded: nothing may be stored or sent for it.
-    if (this.#cache.isForgotten(conversation.id)) return false;
-    const asked = await this.#confirm(this.#latest(conversation), history);
-    // Cancelled, or deleted while the questions were open.
-    if (asked === null || this.#cache.isForgotten(conversation.id)) return false;
-    const body = asked;
-    const latest = this.#latest(conversation);
-    const count = body.n ?? 1;
-    const replies = Array.from({ length: count }, (_, index) =>
-      this.#newMessage(conversation.id, {
-        role: 'assistant',
-        content: '',
-        parentId: parent.id,
-        status: 'streaming',
-        model: latest.params.model,
-        ...(count > 1 ? { choiceIndex: index, choiceCount: count } : {}),
-        ...(body.stop ? { stopSequences: body.stop } : {}),
-      }),
-    );
-    const first = replies[0];
-    if (!first) return false;
-    const isCommitted = await this.#commit(
-      conversation.id,
-      (c) => ({
-        ...c,
-        title:
-          firstText !== null && !c.isTitleCustom && c.title === ''
-            ? titleFromText(firstText)
-            : c.title,
-        currentLeafId: first.id,
-        updatedAt: this.#now(),
-      }),
-      { put: [...newMessages, ...replies], delete: replaced },
-      latest,
-    );
-    if (!isCommitted) return false;
-    this.#stream(this.#latest(latest), replies, body);
-    return true;
-  }
-
-  /** Streams one request into `replies` (one per choice index) and stores how it ended. */
-  #stream(conversation: Conversation, replies: readonly Message[], body: ChatRequestBody): void {
-    const stream = new ReplyStream({
-      replies,
-      write: (message) => this.#cache.write(message),
-      now: this.#now,
-      scheduleFrame: this.#scheduleFrame,
-    });
-    const done = this.#run(conversation, stream, body);
-    for (const reply of replies) this.#deps.holdStreamLock?.(reply.id, done);
-  }
-
-  async #run(
-    conversation: Conversation,
-    stream: ReplyStream,
-    body: ChatRequestBody,
-  ): Promise<void> {
-    const { id } = conversation;
-    this.#streams.set(id, stream);
-    let finals: Message[];
-    try {
-      const result = await requestWithRetries<StreamResult>(stream.signal, {
-        attempt: async () => {
-          const api = await this.#deps.getApi();
-          const answer = await api.streamChat(body, stream.onDelta, stream.signal);
-          if (answer.rateLimits) this.#rateLimits = answer.rateLimits;
-          return answer;
-        },
-        limiter: this.#limiter,
-        limits: () => this.#deps.limits?.() ?? NO_LIMITS,
-        tokens: estimateRequestTokens(
-          body.messages,
-          body.max_tokens ?? body.max_completion_tokens,
-          TYPICAL_REPLY_TOKENS,
-          body.n ?? 1,
-        ),
-        onWait: (waiting) => {
-          if (waiting) this.#waiting.set(id, waiting);
-          else this.#waiting.delete(id);
-        },
-        onError: (error) => {
-          if (error.rateLimits) this.#rateLimits = error.rateLimits;
-        },
-        hasNewText: () => stream.hasNewText(),
-        now: this.#now,
-      });
-      finals = stream.finish(result);
-    } catch (thrown) {
-      // The error module loads only when something failed: it is not first-load code.
-      const { toApiError } = await import('../api/errors');
-      finals = stream.fail(toApiError(thrown, stream.hasNewText()).toMessageError());
-    }
-    this.#waiting.delete(id);
-    if (this.#streams.get(id) === stream) this.#streams.delete(id);
-    // Deleted while it streamed: nothing may be written back for it.
-    if (!this.#cache.has(id)) return;
-    this.#cache.upsert(id, finals);
-    for (const final of finals) this.#cache.write(final);
-    await this.#cache.settled(finals.map((m) => m.id));
-    if (!this.#cache.has(id)) return;
-    try {
-      await this.#deps.conversations.update(id, (c) => ({ ...c, updatedAt: this.#now() }));
-    } catch (error) {
-      this.#deps.report(error);
-    }
-    this.#deps.onReplies?.(this.#latest(conversation), finals);
-  }
-
-  #mint(): { newId: () => string; now: number } {
-    return { newId: this.#newId, now: this.#now() };
   }
 
   #newMessage(
