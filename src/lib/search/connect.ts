@@ -10,10 +10,11 @@
 import { latestLeaf } from '../domain/conversation';
 import type { Conversation, Message } from '../domain/types';
 import type { StoreChange } from '../storage';
+import { Lazy } from '../state/lazy.svelte';
 import type { ChangeOrigin } from '../state/sync';
 import type { SearchHit } from './engine';
 import { RevealState } from './reveal.svelte';
-import { SearchState, type SearchWorker } from './search.svelte';
+import type { SearchState, SearchWorker } from './search.svelte';
 
 export interface SearchWiring {
   feed: { subscribe(listener: (change: StoreChange, origin: ChangeOrigin) => void): () => void };
@@ -34,7 +35,12 @@ export interface SearchWiring {
 }
 
 export interface SearchParts {
-  search: SearchState;
+  /**
+   * The search box's state. Its code is not first-load code: it loads at the first search (the
+   * page also fetches it once the first screen is drawn). Until then there is no worker to tell
+   * of writes: they are recorded below, and the worker reads them when it loads the index.
+   */
+  search: Lazy<SearchState>;
   reveal: RevealState;
   /** What choosing a result does: opens its conversation on its branch and marks its message. */
   open: (hit: SearchHit) => Promise<void>;
@@ -87,12 +93,15 @@ export function connectSearch(wiring: SearchWiring): SearchParts {
     else reveal.clear();
   }
 
-  const search = new SearchState({
-    startWorker: wiring.startWorker ?? startSearchWorker,
-    // The sidebar's list filters by title on the same text (ConversationsState.query).
-    listedByTitle: () => conversations.filtered.map((c) => c.id),
-    open,
-    report,
+  const search = new Lazy(async () => {
+    const { SearchState } = await import('./search.svelte');
+    return new SearchState({
+      startWorker: wiring.startWorker ?? startSearchWorker,
+      // The sidebar's list filters by title on the same text (ConversationsState.query).
+      listedByTitle: () => conversations.filtered.map((c) => c.id),
+      open,
+      report,
+    });
   });
 
   /** Writes of one moment recorded in one transaction (a send writes several records). */
@@ -116,7 +125,7 @@ export function connectSearch(wiring: SearchWiring): SearchParts {
       const ids = recordedIds(change);
       if (ids) recordLater(ids);
     }
-    search.notify(change);
+    search.current?.notify(change);
   });
   return { search, reveal, open, disconnect: unsubscribe };
 }

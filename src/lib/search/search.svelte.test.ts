@@ -187,8 +187,28 @@ describe('connectSearch', () => {
     const emit = (change: StoreChange, origin: ChangeOrigin) => {
       for (const listener of listeners) listener(change, origin);
     };
-    return { parts, emit, recorded, conversations, current: () => current };
+    return { parts, emit, recorded, conversations, worker, current: () => current };
   }
+
+  it('loads the search state at first use; writes before then only wait in the record', async () => {
+    const { parts, emit, recorded, worker } = setup([], conversation());
+    expect(parts.search.current).toBeNull();
+    emit({ type: 'messages', conversationId: 'c1' }, 'local');
+    await Promise.resolve();
+    expect(recorded).toEqual([[['c1'], 42]]);
+
+    const search = await parts.search.load();
+    expect(parts.search.current).toBe(search);
+    vi.useFakeTimers();
+    search.query = 'hello';
+    vi.runAllTimers();
+    vi.useRealTimers();
+    emit({ type: 'messages', conversationId: 'c2' }, 'remote');
+    expect(worker.sent).toEqual([
+      { type: 'search', id: 1, text: 'hello', exclude: [] },
+      { type: 'changed', ids: ['c2'] },
+    ]);
+  });
 
   it('records this tab’s writes (one batch per moment), never other tabs’', async () => {
     const { emit, recorded } = setup([], conversation());

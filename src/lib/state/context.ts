@@ -31,8 +31,8 @@ export interface AppState {
   backup: Lazy<BackupState>;
   /** Usage per request, the monthly budget, prices (loaded after the first screen). */
   usage: Lazy<UsageState>;
-  /** Full-text search of every message (the index runs in a worker). */
-  search: SearchState;
+  /** Full-text search of every message (the index runs in a worker; the code loads at first use). */
+  search: Lazy<SearchState>;
   /** The message a search result asked the transcript to show. */
   reveal: RevealState;
 }
