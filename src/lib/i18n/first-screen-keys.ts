@@ -21,8 +21,6 @@ const EVERY_SCREEN = [
   'data.outdated',
   'pwa.',
   'guard.',
-  // The words of a Markdown export, which App builds (called only once the rest is here).
-  'export.md.',
 ];
 
 export const FIRST_SCREEN_PREFIXES: Readonly<Record<FirstScreen, readonly string[]>> = {
@@ -45,21 +43,23 @@ export const FIRST_SCREEN_PREFIXES: Readonly<Record<FirstScreen, readonly string
   chat: [
     ...EVERY_SCREEN,
     'sidebar.',
-    'search.',
     'conversation.',
+    // The transcript's mark on the message a search result opened.
+    'search.found',
     'transcript.',
     'message.',
     'markdown.',
     'reasoning.',
-    'editor.',
     'add.',
     'branch.',
     'composer.',
+    // Edit's note while a reply streams (MessageView hands it to the editor).
+    'editor.busy',
     'params.error.jsonWord',
     'offline.',
-    'retry.',
-    'error.',
+    // A finished reply's note of the rate limits left.
     'limits.remaining',
+    'error.',
     'panel.',
     'preset.builtin.',
     'preset.untitled',
