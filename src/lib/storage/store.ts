@@ -17,6 +17,7 @@ import {
   normalizeSettings,
 } from './normalize';
 import { toPlain } from './plain';
+import { byCreation, byRecentActivity, ignore, issue, readTombstone } from './records';
 import {
   CONVERSATIONS,
   CONVERSATIONS_BY_UPDATED_AT,
@@ -222,7 +223,7 @@ function globalIndexedDB(): IDBFactory | undefined {
 }
 
 type StoreName = StoreNames<ParleyDB>;
-type Transaction<Names extends StoreName[]> = IDBPTransaction<ParleyDB, Names, 'readwrite'>;
+export type Transaction<Names extends StoreName[]> = IDBPTransaction<ParleyDB, Names, 'readwrite'>;
 
 class IdbStore implements ParleyStore {
   readonly #db: IDBPDatabase<ParleyDB>;
@@ -450,141 +451,30 @@ class IdbStore implements ParleyStore {
     });
   }
 
+  // Export and import load their code at first use (store-transfer.ts): not first-load code.
   async exportAll(now: number): Promise<ExportFile> {
-    // The file format loads only when someone exports, and before the transaction opens.
-    const { buildExport } = await import('./transfer');
-    return this.#use(async (db) => {
-      const tx = db.transaction(
-        [CONVERSATIONS, MESSAGES, PRESETS, SETTINGS, TOMBSTONES],
-        'readonly',
-      );
-      const [conversations, messages, presets, settings, tombstones] = await Promise.all([
-        tx.objectStore(CONVERSATIONS).getAll(),
-        tx.objectStore(MESSAGES).getAll(),
-        tx.objectStore(PRESETS).getAll(),
-        tx.objectStore(SETTINGS).get(SETTINGS_KEY),
-        tx.objectStore(TOMBSTONES).getAll(),
-      ]);
-      return buildExport(
-        conversations.map(normalizeConversation).sort(byRecentActivity),
-        messages.map(normalizeMessage).sort(byCreation),
-        presets.map(normalizePreset),
-        normalizeSettings(settings),
-        now,
-        tombstones.flatMap(readTombstone),
-      );
-    });
+    const { exportAll } = await import('./store-transfer');
+    return this.#use((db) => exportAll(db, now));
   }
 
   listTombstones(): Promise<Tombstone[]> {
     return this.#use(async (db) => (await db.getAll(TOMBSTONES)).flatMap(readTombstone));
   }
 
-  runImport<T>(
+  async runImport<T>(
     request: ImportRequest,
     plan: (snapshot: ImportSnapshot) => ImportPlanned<T>,
     write: boolean,
   ): Promise<{ result: T; undo: ImportUndo }> {
-    const names = [CONVERSATIONS, MESSAGES, PRESETS, TOMBSTONES] as const;
+    const { IMPORT_STORES, runImport } = await import('./store-transfer');
     // Read-write even for a preview: one code path, and the plan sees what a write would see.
-    return this.#transact([...names], async (tx) => {
-      const conversationsStore = tx.objectStore(CONVERSATIONS);
-      const messagesStore = tx.objectStore(MESSAGES);
-      const byConversation = messagesStore.index(MESSAGES_BY_CONVERSATION);
-      // One key scan instead of a get per imported message: most ids of a big file are new.
-      const [storedConversations, storedTombstones, messageKeys, storedPresets] = await Promise.all(
-        [
-          Promise.all(request.conversationIds.map((id) => conversationsStore.get(id))),
-          Promise.all(request.conversationIds.map((id) => tx.objectStore(TOMBSTONES).get(id))),
-          messagesStore.getAllKeys(),
-          tx.objectStore(PRESETS).getAll(),
-        ],
-      );
-      const presets = new Map(storedPresets.map((stored) => [stored.id, normalizePreset(stored)]));
-      const conversations = new Map<string, Conversation>();
-      const tombstones = new Map<string, Tombstone>();
-      storedConversations.forEach((stored) => {
-        if (stored) conversations.set(stored.id, normalizeConversation(stored));
-      });
-      storedTombstones.forEach((stored) => {
-        for (const tombstone of stored ? readTombstone(stored) : []) {
-          tombstones.set(tombstone.id, tombstone);
-        }
-      });
-      const ownMessages = await Promise.all(
-        [...conversations.keys()].map((id) => byConversation.getAll(id)),
-      );
-      const messagesByConversation = new Map<string, Message[]>();
-      const messages = new Map<string, Message>();
-      [...conversations.keys()].forEach((id, index) => {
-        const list = (ownMessages[index] ?? []).map(normalizeMessage).sort(byCreation);
-        messagesByConversation.set(id, list);
-        for (const message of list) messages.set(message.id, message);
-      });
-      const existingKeys = new Set(messageKeys);
-      const elsewhere = request.messageIds.filter(
-        (id) => existingKeys.has(id) && !messages.has(id),
-      );
-      const found = await Promise.all(elsewhere.map((id) => messagesStore.get(id)));
-      for (const stored of found) if (stored) messages.set(stored.id, normalizeMessage(stored));
-
-      const planned = plan({
-        conversations,
-        messagesByConversation,
-        messages,
-        tombstones,
-        presets,
-      });
-      const undo: ImportUndo = { conversations: [], messages: [], presets: [], tombstones: [] };
-      if (!write) return { result: planned.result, undo };
-      const presetsStore = tx.objectStore(PRESETS);
-      const tombstonesStore = tx.objectStore(TOMBSTONES);
-      const [conversationsBefore, messagesBefore, presetsBefore, tombstonesBefore] =
-        await Promise.all([
-          Promise.all(planned.conversations.map((c) => conversationsStore.get(c.id))),
-          Promise.all(planned.messages.map((m) => messagesStore.get(m.id))),
-          Promise.all(planned.presets.map((p) => presetsStore.get(p.id))),
-          Promise.all(planned.tombstones.map((t) => tombstonesStore.get(t.id))),
-        ]);
-      planned.conversations.forEach((conversation, index) => {
-        undo.conversations.push({ id: conversation.id, before: conversationsBefore[index] });
-        issue(conversationsStore.put(toPlain(conversation)));
-      });
-      planned.messages.forEach((message, index) => {
-        undo.messages.push({ id: message.id, before: messagesBefore[index] });
-        issue(messagesStore.put(toPlain(message)));
-      });
-      planned.presets.forEach((preset, index) => {
-        undo.presets.push({ id: preset.id, before: presetsBefore[index] });
-        issue(presetsStore.put(toPlain(preset)));
-      });
-      planned.tombstones.forEach((tombstone, index) => {
-        undo.tombstones.push({ id: tombstone.id, before: tombstonesBefore[index] });
-        issue(tombstonesStore.put(toPlain(tombstone)));
-      });
-      return { result: planned.result, undo };
-    });
+    return this.#transact([...IMPORT_STORES], (tx) => runImport(tx, request, plan, write));
   }
 
-  undoImport(undo: ImportUndo): Promise<void> {
-    return this.#write([CONVERSATIONS, MESSAGES, PRESETS, TOMBSTONES], (tx) => {
-      const conversations = tx.objectStore(CONVERSATIONS);
-      const messages = tx.objectStore(MESSAGES);
-      const presets = tx.objectStore(PRESETS);
-      const tombstones = tx.objectStore(TOMBSTONES);
-      for (const { id, before } of [...undo.tombstones].reverse()) {
-        issue(before ? tombstones.put(before as never) : tombstones.delete(id));
-      }
-      // Reversed, so a record written twice ends as it was before the first write.
-      for (const { id, before } of [...undo.conversations].reverse()) {
-        issue(before ? conversations.put(before) : conversations.delete(id));
-      }
-      for (const { id, before } of [...undo.messages].reverse()) {
-        issue(before ? messages.put(before) : messages.delete(id));
-      }
-      for (const { id, before } of [...undo.presets].reverse()) {
-        issue(before ? presets.put(before as never) : presets.delete(id));
-      }
+  async undoImport(undo: ImportUndo): Promise<void> {
+    const { IMPORT_STORES, undoImport } = await import('./store-transfer');
+    return this.#write([...IMPORT_STORES], (tx) => {
+      undoImport(tx, undo);
     });
   }
 
@@ -682,29 +572,11 @@ function withActivity(stored: Conversation, written: Conversation): Conversation
   };
 }
 
-/** A stored tombstone as a list of zero or one: a damaged record reads as none. */
-function readTombstone(stored: unknown): Tombstone[] {
-  const { id, deletedAt } = (stored ?? {}) as { id?: unknown; deletedAt?: unknown };
-  if (typeof id !== 'string' || typeof deletedAt !== 'number' || !Number.isFinite(deletedAt)) {
-    return [];
-  }
-  return [{ id, deletedAt }];
-}
-
 function putAll<Names extends StoreName[]>(
   store: IDBPObjectStore<ParleyDB, Names, typeof MESSAGES, 'readwrite'>,
   messages: Message[],
 ): void {
   for (const message of messages) issue(store.put(toPlain(message)));
-}
-
-/**
- * Issues a write whose outcome the transaction reports (see `outcome`): a failed request aborts
- * it. Observing the request's own promise keeps that same error from surfacing a second time as
- * an unhandled rejection; it is not awaited, since on a full disk Chrome never settles it.
- */
-function issue(request: Promise<unknown>): void {
-  request.catch(ignore);
 }
 
 /** Aborts unless the transaction already finished (then abort() throws InvalidStateError). */
@@ -714,21 +586,4 @@ function abortQuietly(tx: { abort(): void }): void {
   } catch {
     // Already committed or aborted: nothing left to undo.
   }
-}
-
-function ignore(): void {
-  // Deliberately empty: the error is reported through the transaction's outcome instead.
-}
-
-function byRecentActivity(a: Conversation, b: Conversation): number {
-  return b.updatedAt - a.updatedAt || compareIds(a.id, b.id);
-}
-
-function byCreation(a: Message, b: Message): number {
-  return a.createdAt - b.createdAt || compareIds(a.id, b.id);
-}
-
-function compareIds(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
