@@ -220,3 +220,36 @@ test.describe('full-text search', () => {
     await expect(items.locator('mark').first()).toHaveText('zebra');
   });
 });
+
+test.describe('long conversations', () => {
+  test('the newest messages show at once, the rest of the first 60 right after, earlier ones on request', async ({
+    page,
+    server,
+  }) => {
+    await open(page, server);
+    await seed(page, [
+      {
+        id: 'long',
+        title: 'A long one',
+        updatedAt: Date.now(),
+        currentLeafId: 'long-m199',
+        messages: chain('long', 200, { 199: 'The newest answer.' }),
+      },
+    ]);
+    await page.reload();
+    await sidebar(page).getByRole('button', { name: 'A long one', exact: true }).click();
+    const log = transcript(page);
+    await expect(log.getByRole('article').last()).toContainText('The newest answer.');
+    // Drawn a slice at a time: the first 60 are all there soon after, and no more.
+    await expect(log.getByRole('article')).toHaveCount(60);
+    await expect(log.getByRole('article').first()).toContainText('number 140 ');
+    // Still at the bottom: the slices drawn above did not move the newest message away.
+    await expect(log.getByRole('article').last()).toBeInViewport();
+    const earlier = log.getByRole('button', { name: 'Show earlier messages (140)', exact: true });
+    await earlier.click();
+    await expect(log.getByRole('article')).toHaveCount(180);
+    await expect(
+      log.getByRole('button', { name: 'Show earlier messages (20)', exact: true }),
+    ).toBeVisible();
+  });
+});
