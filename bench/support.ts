@@ -180,3 +180,23 @@ export async function clearData(page: Page): Promise<void> {
     db.close();
   });
 }
+
+/**
+ * Resolves once the page has been idle for a whole idle period (50 ms with nothing to run) or
+ * after `timeoutMs`: what the page does in the background (highlighting the code on screen,
+ * chunks fetched after the first screen) is then not counted in the next figure.
+ */
+export async function settle(page: Page, timeoutMs = 5_000): Promise<void> {
+  await page.evaluate(
+    (limit) =>
+      new Promise<void>((resolve) => {
+        const until = performance.now() + limit;
+        const check = (deadline: IdleDeadline) => {
+          if (deadline.timeRemaining() >= 49 || performance.now() > until) resolve();
+          else requestIdleCallback(check);
+        };
+        requestIdleCallback(check);
+      }),
+    timeoutMs,
+  );
+}

@@ -1,6 +1,6 @@
 /** Opening a conversation of 1,000 messages: click to interactive. */
 import type { Page } from '@playwright/test';
-import { clearData, seed, type BenchCase, type Figure } from '../support';
+import { clearData, seed, settle, type BenchCase, type Figure } from '../support';
 
 async function benchOpenLong(page: Page, record: (figure: Figure) => void): Promise<void> {
   await clearData(page);
@@ -29,6 +29,10 @@ async function benchOpenLong(page: Page, record: (figure: Figure) => void): Prom
   await page.reload();
   const target = page.getByRole('button', { name: 'Benchmark conversation 0', exact: true });
   await target.waitFor();
+  // Opening is measured, not the start of the page: what loads once the first screen is drawn
+  // (strings, the Markdown engine, the model catalog, the sending code) has arrived first.
+  await page.waitForLoadState('networkidle');
+  await settle(page);
   const elapsed = await page.evaluate(async () => {
     const button = [...document.querySelectorAll('nav button')].find(
       (b) => b.textContent.trim() === 'Benchmark conversation 0',

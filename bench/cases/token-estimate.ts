@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { BenchCase, Figure } from '../support';
+import { settle, type BenchCase, type Figure } from '../support';
 
 /**
  * Main-thread work per keystroke in the open 1,000-message conversation while the token
@@ -8,10 +8,14 @@ import type { BenchCase, Figure } from '../support';
  */
 async function benchTokenEstimate(page: Page, record: (figure: Figure) => void): Promise<void> {
   const status = page.getByRole('status', { name: 'Token estimate', exact: true });
+  // It arrives after the first screen (views/later.ts): wait for it rather than race it.
+  await status.waitFor({ timeout: 10_000 }).catch(() => undefined);
   if ((await status.count()) === 0) {
     console.log('No Token estimate in the chat view: skipped the per-keystroke figure.');
     return;
   }
+  // Only what typing costs: the opening's background work (highlighting) is done first.
+  await settle(page);
   const worst = await page.evaluate(async () => {
     const box = document.querySelector<HTMLTextAreaElement>('textarea[id$="-message"]');
     if (!box) throw new Error('no Message box');
