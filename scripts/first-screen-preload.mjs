@@ -24,12 +24,13 @@ export const FIRST_LOAD_BUDGET_KB = 60;
 
 /**
  * Above these the build fails: the budget where a screen is within it, and a ratchet a little
- * above today's figure (71 KB) where it is not yet, so it cannot quietly grow. The chat still
- * carries the code that sends (ChatState's streaming, retry and rate-limit parts) and search in
- * its first load; as those load with their first use, lower it to FIRST_LOAD_BUDGET_KB.
+ * above today's figure (65.5 KB in zh-CN) where it is not yet, so it cannot quietly grow. The
+ * chat's first load still holds every state object's write paths (settings, conversations,
+ * presets), the service worker's wiring and the whole storage layer; as those load with their
+ * first use, lower it to FIRST_LOAD_BUDGET_KB.
  */
 /** @type {Record<string, number>} */
-const FAIL_ABOVE_KB = { setup: FIRST_LOAD_BUDGET_KB, chat: 74 };
+const FAIL_ABOVE_KB = { setup: FIRST_LOAD_BUDGET_KB, chat: 66.5 };
 
 /** The screens a person can land on -> the source modules whose chunks (with imports) they need. */
 /** @type {Record<string, string[]>} */
