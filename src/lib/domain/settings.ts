@@ -87,3 +87,12 @@ export function chatCompletionsUrl(
   const version = encodeURIComponent(settings.azureApiVersion ?? '');
   return `${settings.baseUrl}/openai/deployments/${model}/chat/completions?api-version=${version}`;
 }
+
+/** Both URLs parse and share scheme, host and port. A URL that does not parse matches nothing. */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}

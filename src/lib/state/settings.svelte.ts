@@ -18,12 +18,8 @@
  */
 import { DEFAULT_SETTINGS } from '../domain/defaults';
 import {
-  apiVersionProblem,
-  keyProblem,
   maskKey,
-  normalizeAzureEndpoint,
-  normalizeBaseUrl,
-  passphraseProblem,
+  sameOrigin,
   type ApiVersionProblem,
   type KeyProblem,
   type PassphraseProblem,
@@ -33,6 +29,7 @@ import type { EncryptedKey, KeyMode, Locale, Provider, Settings, Theme } from '.
 import type { ApiError } from '../api/errors';
 import type { ChatApiFactory } from '../api/client';
 import { isVaultAvailable, VaultError } from '../crypto/vault-errors';
+import type { Connection, KeyPlan, ParsedDraft } from './settings-draft';
 
 /** The vault is needed only to lock or unlock a key, so it loads then, not with the page. */
 const vault = () => import('../crypto/vault');
@@ -71,21 +68,6 @@ export interface SettingsDraft {
    * Anything else (or omitted) leaves the question standing.
    */
   confirmedOrigin?: string;
-}
-
-/** The encryption to store with a save: a new one, the one already stored, or none. */
-type KeyPlan =
-  | { type: 'encrypt'; passphrase: string }
-  | { type: 'keep'; encryptedKey: EncryptedKey }
-  | { type: 'none' };
-
-interface Connection {
-  apiKey: string;
-  baseUrl: string;
-  provider: Provider;
-  azureApiVersion: string | null;
-  organization: string | null;
-  project: string | null;
 }
 
 export type SaveOutcome =
@@ -203,7 +185,7 @@ export class SettingsState {
 
   /** Validates the draft, checks the key with `GET /models`, and saves only if that worked. */
   async verifyAndSave(draft: SettingsDraft, signal?: AbortSignal): Promise<SaveOutcome> {
-    const parsed = this.#parse(draft);
+    const parsed = await this.#parse(draft);
     if ('type' in parsed) return parsed;
     const { connection } = parsed;
     let models: string[];
@@ -224,7 +206,7 @@ export class SettingsState {
 
   /** Saves without asking the endpoint (it may block GET /models yet serve chats). */
   async saveUnchecked(draft: SettingsDraft): Promise<SaveOutcome> {
-    const parsed = this.#parse(draft);
+    const parsed = await this.#parse(draft);
     if ('type' in parsed) return parsed;
     await this.#save(parsed);
     return { type: 'saved', modelCount: 0 };
@@ -284,77 +266,10 @@ export class SettingsState {
     await this.#put({ ...this.#settings, ...limits });
   }
 
-  #parse(
-    draft: SettingsDraft,
-  ): { connection: Connection; keyMode: KeyMode; plan: KeyPlan } | SaveOutcome {
-    const provider = draft.provider ?? this.provider;
-    const isAzure = provider === 'azure';
-    const baseUrl = isAzure
-      ? normalizeAzureEndpoint(draft.baseUrl)
-      : normalizeBaseUrl(draft.baseUrl);
-    const apiKey = draft.apiKey.trim() === '' ? (this.#settings.apiKey ?? '') : draft.apiKey.trim();
-    const problem = keyProblem(apiKey);
-    if (problem) return { type: 'invalid', field: 'apiKey', problem };
-    if (baseUrl === null) return { type: 'invalid', field: 'baseUrl' };
-    const version = draft.azureApiVersion?.trim();
-    const versionProblem = version === undefined ? null : apiVersionProblem(version);
-    const azureApiVersion =
-      version !== undefined && versionProblem === null ? version : this.#settings.azureApiVersion;
-    if (isAzure && versionProblem !== null) {
-      return { type: 'invalid', field: 'azureApiVersion', problem: versionProblem };
-    }
-    if (isAzure && azureApiVersion === null) {
-      return { type: 'invalid', field: 'azureApiVersion', problem: 'required' };
-    }
-    const keyMode = draft.keyMode ?? this.keyMode;
-    const plan = this.#plan(keyMode, apiKey, draft);
-    if ('problem' in plan) return { type: 'invalid', field: 'passphrase', problem: plan.problem };
-    // Last, once everything else is valid: the question is the only thing left between the
-    // person and the save (and the key check that sends the key).
-    const isSavedKey = draft.apiKey.trim() === '' && this.#settings.apiKey !== null;
-    const target = new URL(baseUrl);
-    if (
-      isSavedKey &&
-      !sameOrigin(baseUrl, this.#settings.baseUrl) &&
-      draft.confirmedOrigin !== target.origin
-    ) {
-      return { type: 'confirm_origin', origin: target.origin, host: target.host };
-    }
-    const optional = (text: string) => (text.trim() === '' ? null : text.trim());
-    return {
-      connection: {
-        apiKey,
-        baseUrl,
-        provider,
-        azureApiVersion,
-        organization: optional(draft.organization),
-        project: optional(draft.project),
-      },
-      keyMode,
-      plan,
-    };
-  }
-
-  #plan(
-    keyMode: KeyMode,
-    apiKey: string,
-    draft: SettingsDraft,
-  ): KeyPlan | { problem: PassphraseProblem } {
-    if (keyMode !== 'passphrase') return { type: 'none' };
-    const passphrase = draft.passphrase ?? '';
-    const repeat = draft.passphraseRepeat ?? '';
-    const current = this.#settings;
-    // Saving other settings while locked: the same key stays under the same passphrase.
-    if (
-      passphrase === '' &&
-      repeat === '' &&
-      current.encryptedKey !== null &&
-      current.apiKey === apiKey
-    ) {
-      return { type: 'keep', encryptedKey: current.encryptedKey };
-    }
-    const problem = passphraseProblem(passphrase, repeat);
-    return problem ? { problem } : { type: 'encrypt', passphrase };
+  /** The draft checked (settings-draft.ts, loaded with the first save: not first-load code). */
+  async #parse(draft: SettingsDraft): Promise<ParsedDraft | SaveOutcome> {
+    const { parseDraft } = await import('./settings-draft');
+    return parseDraft(this.#settings, { provider: this.provider, keyMode: this.keyMode }, draft);
   }
 
   async #save({
@@ -401,15 +316,6 @@ function storedMode(settings: Settings): KeyMode {
   if (settings.apiKey !== null) return 'browser';
   const chosen = settings.keyMode;
   return chosen === 'session' || chosen === 'passphrase' ? chosen : 'browser';
-}
-
-/** Both URLs parse and share scheme, host and port. A URL that does not parse matches nothing. */
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
 
 function sameEncryption(a: EncryptedKey | null, b: EncryptedKey | null): boolean {
