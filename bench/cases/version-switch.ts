@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { clearData, seed, type BenchCase, type Figure } from '../support';
+import { clearData, seed, settle, type BenchCase, type Figure } from '../support';
 
 /**
  * Switching versions in a 1,000-message conversation: message 940 (a question) has a second
@@ -42,6 +42,9 @@ async function benchVersionSwitch(page: Page, record: (figure: Figure) => void):
   });
   await page.reload();
   await page.getByText('Other answer 999.').waitFor();
+  // The transcript draws its first 60 messages a slice at a time: the 60th from the end too.
+  await page.getByText('Other question 940?').waitFor();
+  await settle(page);
   const elapsed = await page.evaluate(async () => {
     const article = [...document.querySelectorAll('[role="log"] article')].find((a) =>
       a.textContent.includes('Other question 940?'),
