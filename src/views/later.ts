@@ -5,14 +5,13 @@
  * A chunk that fails to load is reported by the page's preload listener (lib/pwa/register.ts,
  * which offers Reload) and tried again on the next `load()`.
  */
-import { loadAllStrings } from '../lib/i18n/index.svelte';
+import { withAllStrings } from '../lib/i18n/index.svelte';
 import { Lazy } from '../lib/state/lazy.svelte';
 import { afterFirstScreen } from '../lib/utils/first-screen';
 
 export function later<T>(load: () => Promise<T>): Lazy<T> {
   return new Lazy(async () => {
     await afterFirstScreen();
-    const [value] = await Promise.all([load(), loadAllStrings()]);
-    return value;
+    return withAllStrings(load());
   });
 }

@@ -152,6 +152,15 @@ export async function loadAllStrings(): Promise<void> {
   await loadCurrent(PARTS);
 }
 
+/**
+ * What `loading` resolves to, once the rest of the strings is here too: how code shown after the
+ * first screen loads (its words may not be among the first screen's), so it never shows a key.
+ */
+export async function withAllStrings<T>(loading: Promise<T>): Promise<T> {
+  const [value] = await Promise.all([loading, loadAllStrings()]);
+  return value;
+}
+
 /** The string for `key` in the current language, with `{name}` placeholders filled from `values`. */
 export function t(key: MessageKey, values?: Record<string, string | number>): string {
   // Before any catalog has arrived (the first moments of the page) a key stands in for its text;

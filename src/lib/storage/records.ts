@@ -15,9 +15,10 @@ export function readTombstone(stored: unknown): Tombstone[] {
 }
 
 /**
- * Issues a write whose outcome the transaction reports (see `outcome`): a failed request aborts
- * it. Observing the request's own promise keeps that same error from surfacing a second time as
- * an unhandled rejection; it is not awaited, since on a full disk Chrome never settles it.
+ * Issues a write whose outcome the transaction reports (see `outcome` in store.ts): a failed
+ * request aborts it. Observing the request's own promise keeps that same error from surfacing a
+ * second time as an unhandled rejection; it is not awaited, since on a full disk Chrome never
+ * settles it.
  */
 export function issue(request: Promise<unknown>): void {
   request.catch(ignore);

@@ -6,11 +6,7 @@
  * network. A chunk that fails to load is reported by the page's preload listener, which offers
  * Reload (lib/pwa/register.ts); the part then stays away and nothing changes.
  */
-import { loadAllStrings } from '../../i18n/index.svelte';
+import { withAllStrings } from '../../i18n/index.svelte';
 
-function withStrings<T>(load: () => Promise<T>): () => Promise<T> {
-  return () => Promise.all([load(), loadAllStrings()]).then(([module]) => module);
-}
-
-export const loadMessageEditor = withStrings(() => import('./MessageEditor.svelte'));
-export const loadWaitNotice = withStrings(() => import('./WaitNotice.svelte'));
+export const loadMessageEditor = () => withAllStrings(import('./MessageEditor.svelte'));
+export const loadWaitNotice = () => withAllStrings(import('./WaitNotice.svelte'));
