@@ -252,4 +252,69 @@ test.describe('long conversations', () => {
       log.getByRole('button', { name: 'Show earlier messages (20)', exact: true }),
     ).toBeVisible();
   });
+
+  test('switching at the bottom to a long version draws its newest messages first, the rest right after', async ({
+    page,
+    server,
+  }) => {
+    await open(page, server);
+    const messages = chain('long', 60, { 59: 'The newest answer.' });
+    const start = Date.now();
+    await seed(page, [
+      {
+        id: 'long',
+        title: 'Two versions',
+        updatedAt: start,
+        currentLeafId: 'long-alt19',
+        messages: [
+          ...messages,
+          {
+            id: 'long-alt18',
+            parentId: 'long-m17',
+            role: 'user',
+            content: 'Asked again.',
+            createdAt: start,
+          },
+          {
+            id: 'long-alt19',
+            parentId: 'long-alt18',
+            role: 'assistant',
+            content: 'A short answer.',
+            createdAt: start + 1,
+          },
+        ],
+      },
+    ]);
+    await page.reload();
+    await sidebar(page).getByRole('button', { name: 'Two versions', exact: true }).click();
+    const log = transcript(page);
+    await expect(log.getByRole('article')).toHaveCount(20);
+    await expect(log.getByRole('article').last()).toContainText('A short answer.');
+    // Idle time is held back, so what the switch draws at once stays on screen to be counted.
+    await page.evaluate(() => {
+      const held: IdleRequestCallback[] = [];
+      const original = window.requestIdleCallback.bind(window);
+      Object.assign(window, {
+        requestIdleCallback: (callback: IdleRequestCallback) => held.push(callback),
+        cancelIdleCallback: () => undefined,
+        releaseIdle: () => {
+          Object.assign(window, { requestIdleCallback: original });
+          for (const callback of held) callback({ didTimeout: false, timeRemaining: () => 50 });
+        },
+      });
+    });
+    await log
+      .getByRole('article', { name: 'User' })
+      .last()
+      .getByRole('button', { name: 'Previous version', exact: true })
+      .click();
+    await expect(log.getByRole('article').last()).toContainText('The newest answer.');
+    await expect(log.getByRole('article')).toHaveCount(12);
+    await expect(
+      log.getByRole('button', { name: 'Show earlier messages (48)', exact: true }),
+    ).toBeAttached();
+    await page.evaluate(() => (window as unknown as { releaseIdle: () => void }).releaseIdle());
+    await expect(log.getByRole('article')).toHaveCount(60);
+    await expect(log.getByRole('article').last()).toBeInViewport();
+  });
 });
