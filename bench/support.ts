@@ -182,21 +182,31 @@ export async function clearData(page: Page): Promise<void> {
 }
 
 /**
- * Resolves once the page has been idle for a whole idle period (50 ms with nothing to run) or
- * after `timeoutMs`: what the page does in the background (highlighting the code on screen,
- * chunks fetched after the first screen) is then not counted in the next figure.
+ * Resolves once the page has been quiet for `quietMs` (every idle period in that time a whole one,
+ * 50 ms with nothing to run, and no file fetched) or after `timeoutMs`: what the page does in the
+ * background (highlighting the code on screen, the chunks and the model list fetched after the
+ * first screen) is then not counted in the next figure. One idle period is not enough: the page
+ * is idle while a chunk it asked for is on its way, and the chunk's work follows.
  */
-export async function settle(page: Page, timeoutMs = 5_000): Promise<void> {
+export async function settle(page: Page, timeoutMs = 5_000, quietMs = 500): Promise<void> {
   await page.evaluate(
-    (limit) =>
+    ({ limit, quiet }) =>
       new Promise<void>((resolve) => {
         const until = performance.now() + limit;
+        const fetched = () => performance.getEntriesByType('resource').length;
+        let since = performance.now();
+        let files = fetched();
         const check = (deadline: IdleDeadline) => {
-          if (deadline.timeRemaining() >= 49 || performance.now() > until) resolve();
+          const now = performance.now();
+          if (deadline.timeRemaining() < 49 || fetched() !== files) {
+            since = now;
+            files = fetched();
+          }
+          if (now - since >= quiet || now > until) resolve();
           else requestIdleCallback(check);
         };
         requestIdleCallback(check);
       }),
-    timeoutMs,
+    { limit: timeoutMs, quiet: quietMs },
   );
 }

@@ -5,7 +5,7 @@
  * TaskDuration over the window's wall time: layout, paint and script alike).
  */
 import { markdownCorpus } from '../../tests/support/scenarios';
-import { SENTINEL, type BenchCase, type BenchContext } from '../support';
+import { SENTINEL, settle, type BenchCase, type BenchContext } from '../support';
 
 export interface StreamBudgets {
   fps: number;
@@ -29,6 +29,7 @@ export async function benchStreaming(
   const sentinel = `${SENTINEL}-${label.replace(/\W+/g, '-')}`;
   const text = `${markdownCorpus(40_000, withMath)}\n\n${sentinel}\n`;
   server.useStream({ text, chunks: 8_000, chunkDelayMs: 2 });
+  await settle(page);
   await page.evaluate((sentinel) => {
     const bench = { frames: [] as number[], longTasks: [] as PerformanceEntry[], done: 0 };
     (window as unknown as { bench: typeof bench }).bench = bench;
