@@ -193,17 +193,17 @@ export async function settle(page: Page, timeoutMs = 5_000, quietMs = 500): Prom
     ({ limit, quiet }) =>
       new Promise<void>((resolve) => {
         const until = performance.now() + limit;
-        const fetched = () => performance.getEntriesByType('resource').length;
         let since = performance.now();
-        let files = fetched();
+        // An observer, not the resource timing buffer: that one stops growing at 250 entries.
+        const fetches = new PerformanceObserver(() => (since = performance.now()));
+        fetches.observe({ type: 'resource' });
         const check = (deadline: IdleDeadline) => {
           const now = performance.now();
-          if (deadline.timeRemaining() < 49 || fetched() !== files) {
-            since = now;
-            files = fetched();
-          }
-          if (now - since >= quiet || now > until) resolve();
-          else requestIdleCallback(check);
+          if (deadline.timeRemaining() < 49) since = now;
+          if (now - since >= quiet || now > until) {
+            fetches.disconnect();
+            resolve();
+          } else requestIdleCallback(check);
         };
         requestIdleCallback(check);
       }),
