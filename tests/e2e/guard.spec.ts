@@ -286,6 +286,10 @@ test.describe('new versions', () => {
       server.useStream({ text, chunks: 30, chunkDelayMs: 500 });
       await send(second, 'Keep streaming');
       await expect(second.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+      // Words have arrived: the request is under way, past the old worker's fetch event. (A click
+      // in the very moment that fetch reaches the old worker can make Chromium set the switch
+      // aside; the app then asks again, which unit tests cover, but this test is about the reply.)
+      await expect(replies(second).last()).toContainText('word0');
       const secondReloaded = second.waitForEvent('load');
       const firstReloaded = first.waitForEvent('load');
       await reload.click();

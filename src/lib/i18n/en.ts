@@ -235,6 +235,8 @@ export const en = {
 
   'offline.composer': 'You are offline. Your message is kept; send it when you are back online.',
   'pwa.updateReady': 'A new version of Parley is ready.',
+  'pwa.takeoverLate':
+    'The new version has not taken over yet. Another Parley tab may still be busy: try again in a moment.',
   'pwa.reload': 'Reload to update',
   'preview.title': 'Request preview',
   'preview.help':

@@ -219,6 +219,7 @@ export const zhCN: Record<MessageKey, string> = {
 
   'offline.composer': '你已离线。消息会保留，恢复联网后即可发送。',
   'pwa.updateReady': 'Parley 的新版本已就绪。',
+  'pwa.takeoverLate': '新版本尚未接管。可能另一个 Parley 标签页仍在忙碌，请稍后重试。',
   'pwa.reload': '刷新以更新',
   'preview.title': '请求预览',
   'preview.help': '下一次发送到 {endpoint} 的完整 JSON 请求体。密钥放在请求头中，从不显示。',

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { UPDATE_CHECK_INTERVAL_MS, UpdateState, type Register } from './update.svelte';
+import {
+  TAKEOVER_RETRY_MS,
+  TAKEOVER_TRIES,
+  UPDATE_CHECK_INTERVAL_MS,
+  UpdateState,
+  type Register,
+} from './update.svelte';
 
 /** A registerSW stand-in that hands the test the callbacks Parley gave it. */
 function fakeRegister() {
@@ -28,10 +34,19 @@ function deferred() {
 function setup() {
   const reload = vi.fn();
   const checks: { ms: number; check: () => void }[] = [];
-  const updates = new UpdateState({ reload, every: (ms, check) => checks.push({ ms, check }) });
+  const timers: { ms: number; then: () => void }[] = [];
+  const updates = new UpdateState({
+    reload,
+    every: (ms, check) => checks.push({ ms, check }),
+    after: (ms, then) => timers.push({ ms, then }),
+  });
   const fake = fakeRegister();
   updates.start(fake.register);
-  return { updates, reload, checks, ...fake };
+  /** Runs the timers set so far, as if their time had come. */
+  const elapse = () => {
+    for (const timer of timers.splice(0)) timer.then();
+  };
+  return { updates, reload, checks, timers, elapse, ...fake };
 }
 
 describe('UpdateState', () => {
@@ -43,6 +58,50 @@ describe('UpdateState', () => {
     expect(activate).not.toHaveBeenCalled();
     await updates.update();
     expect(activate).toHaveBeenCalledWith(true);
+  });
+
+  it('asks the waiting version again until it takes over, then says it has not and lets the person retry', async () => {
+    const { updates, activate, callbacks, timers, elapse } = setup();
+    callbacks().onNeedRefresh();
+    await updates.update();
+    expect(activate).toHaveBeenCalledTimes(1);
+    expect(timers.map((timer) => timer.ms)).toEqual([TAKEOVER_RETRY_MS]);
+    for (let ask = 2; ask <= TAKEOVER_TRIES; ask += 1) {
+      elapse();
+      expect(activate).toHaveBeenCalledTimes(ask);
+      expect(updates.isTakeoverLate).toBe(false);
+    }
+    elapse();
+    expect(activate).toHaveBeenCalledTimes(TAKEOVER_TRIES);
+    expect(updates.isTakeoverLate).toBe(true);
+    expect(timers).toEqual([]);
+    // A second yes starts over, and the first yes's timers (none left here) cannot interfere.
+    await updates.update();
+    expect(updates.isTakeoverLate).toBe(false);
+    expect(activate).toHaveBeenCalledTimes(TAKEOVER_TRIES + 1);
+    expect(timers).toHaveLength(1);
+  });
+
+  it('stops asking once the new version controls the tab', async () => {
+    const { updates, activate, reload, callbacks, timers, elapse } = setup();
+    await updates.update();
+    callbacks().onNeedReload();
+    expect(reload).toHaveBeenCalledTimes(1);
+    elapse();
+    expect(activate).toHaveBeenCalledTimes(1);
+    expect(timers).toEqual([]);
+    expect(updates.isTakeoverLate).toBe(false);
+  });
+
+  it('a second yes stops the first one’s asks', async () => {
+    const { updates, activate, timers, elapse } = setup();
+    await updates.update();
+    await updates.update();
+    expect(timers).toHaveLength(2);
+    elapse();
+    // Only the second yes asks again.
+    expect(activate).toHaveBeenCalledTimes(3);
+    expect(timers).toHaveLength(1);
   });
 
   it('does nothing when no worker was registered', async () => {

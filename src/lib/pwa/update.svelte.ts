@@ -11,6 +11,11 @@
  * said yes does so at once; the others wait until their own replies have finished streaming
  * (`holdReloadUntil`, fed with each stream's lifetime) and say so meanwhile.
  *
+ * Chromium can set a switch aside: a fetch that reaches the old worker just as the new one is about
+ * to take over leaves the new one waiting (w3c/ServiceWorker#1295). So the tab that said yes asks
+ * again every few seconds until the new version controls it, and after a while says that it has
+ * not yet and lets the person try again.
+ *
  * A chunk that fails to load anyway (`vite:preloadError`: an update deployed while this tab was
  * open, before its worker noticed) turns `hasChunkFailed` true, so the page offers a reload
  * instead of a dialog that never opens. A tab left open for days asks for updates every hour.
@@ -26,13 +31,19 @@ export interface UpdateDeps {
   reload: () => void;
   /** Calls `check` every `ms` milliseconds (setInterval); tests pass a fake. */
   every: (ms: number, check: () => void) => void;
+  /** Calls `then` once, after `ms` milliseconds (setTimeout); tests pass a fake. */
+  after: (ms: number, then: () => void) => void;
 }
 
 export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+/** After a yes, how long between asks to the waiting version, and how many asks before giving up. */
+export const TAKEOVER_RETRY_MS = 5000;
+export const TAKEOVER_TRIES = 6;
 
 const browserDeps: UpdateDeps = {
   reload: () => location.reload(),
   every: (ms, check) => void setInterval(check, ms),
+  after: (ms, then) => void setTimeout(then, ms),
 };
 
 export class UpdateState {
@@ -40,6 +51,10 @@ export class UpdateState {
   /** A new version controls this tab, which reloads once its streams end. */
   #isReloadPending = $state(false);
   #hasChunkFailed = $state(false);
+  /** This tab said yes, asked the new version again and again, and it has not taken over. */
+  #isTakeoverLate = $state(false);
+  /** Counts the yeses, so that an old yes's retries stop when the person says yes again. */
+  #attempt = 0;
   /** Replies of this tab still streaming. */
   #streams = 0;
   #hasAccepted = false;
@@ -57,6 +72,10 @@ export class UpdateState {
   /** Another tab let a new version take over: this one reloads when its replies are done. */
   get isReloadPending(): boolean {
     return this.#isReloadPending;
+  }
+  /** The new version has not taken over after this tab's yes: the person may try again. */
+  get isTakeoverLate(): boolean {
+    return this.#isTakeoverLate;
   }
   /** Some of Parley's code could not be loaded: only a reload helps. */
   get hasChunkFailed(): boolean {
@@ -82,8 +101,25 @@ export class UpdateState {
 
   /** Lets the waiting version take over; this page reloads once it controls it. */
   async update(): Promise<void> {
+    if (!this.#activate) return;
     this.#hasAccepted = true;
-    await this.#activate?.(true);
+    this.#isTakeoverLate = false;
+    const attempt = ++this.#attempt;
+    await this.#activate(true);
+    this.#askAgain(attempt, TAKEOVER_TRIES - 1);
+  }
+
+  /** Until this page reloads, asks the waiting version to take over `left` more times. */
+  #askAgain(attempt: number, left: number): void {
+    this.#deps.after(TAKEOVER_RETRY_MS, () => {
+      if (this.#hasReloaded || attempt !== this.#attempt) return;
+      if (left === 0) {
+        this.#isTakeoverLate = true;
+        return;
+      }
+      void this.#activate?.(true);
+      this.#askAgain(attempt, left - 1);
+    });
   }
 
   /**
