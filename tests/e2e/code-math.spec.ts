@@ -182,3 +182,39 @@ test('a code block that is still streaming shows its text at once and is highlig
   expect(open.some((block) => block.text.includes('const second'))).toBe(true);
   expect(open.filter((block) => block.spans > 0 || block.buttons > 0)).toEqual([]);
 });
+
+test('a block just out of sight in the transcript is highlighted before it is scrolled to', async ({
+  page,
+  connect,
+}) => {
+  // A short window, so that the reply is taller than the transcript's visible part.
+  await page.setViewportSize({ width: 1280, height: 560 });
+  await connect();
+  await send(page, 'scenario:code-and-math show me');
+  await expect(
+    replies(page).last().getByRole('button', { name: 'Copy', exact: true }),
+  ).toBeVisible();
+  // Opened again, nothing is highlighted yet (a new page, an empty cache): it opens at the bottom.
+  await page.reload();
+  const first = codeBlocks(page).first();
+  await expect(first.locator('.code-language')).toHaveText('ts');
+  // Scroll so that the first block ends 150 px above what the transcript shows.
+  const gap = await first.evaluate((block) => {
+    const scroller = block.closest('.viewport');
+    if (!scroller) throw new Error('no transcript scroller');
+    const shift = (): number =>
+      scroller.getBoundingClientRect().top - block.getBoundingClientRect().bottom;
+    scroller.scrollTop += 150 - shift();
+    return shift();
+  });
+  expect(gap).toBeGreaterThan(100);
+  await expect(first.locator('code .hljs-keyword').first()).toHaveText('export');
+  // Still out of sight: it was highlighted because it was near, not because it was seen.
+  expect(
+    await first.evaluate(
+      (block) =>
+        (block.closest('.viewport')?.getBoundingClientRect().top ?? 0) -
+        block.getBoundingClientRect().bottom,
+    ),
+  ).toBeGreaterThan(100);
+});

@@ -13,7 +13,8 @@
  *   block that is rendered again (the streaming tail re-rendered each frame, the last block
  *   committed when the stream ends, a conversation opened again) is filled from the cache,
  *   synchronously, and never highlighted twice.
- * - Anything not cached waits until it is near the viewport (IntersectionObserver), then runs in
+ * - Anything not cached waits until it is near the visible part of its scroller (an
+ *   IntersectionObserver rooted at the nearest `[data-scroll-root]`), then runs in
  *   idle time, a few blocks per slice: opening a long conversation highlights what is on screen
  *   first and never holds the main thread. Blocks longer than MAX_HIGHLIGHT_LENGTH stay plain:
  *   highlight.js is synchronous and one such block alone could block the page.
@@ -104,10 +105,29 @@ interface Job {
   readonly run: () => Promise<unknown> | undefined;
 }
 
-const jobs = new Map<Element, Job>();
+const jobs = new Map<Element, { job: Job; observer: IntersectionObserver }>();
 const ready: Job[] = [];
 let isSliceScheduled = false;
-let observer: IntersectionObserver | undefined;
+/** How near a block must come to the visible part of its scroller before it is worked on. */
+const NEAR = '400px 0px';
+let pageObserver: IntersectionObserver | undefined;
+const scrollerObservers = new WeakMap<Element, IntersectionObserver>();
+
+/**
+ * The observer for blocks under `target`'s scroller: the nearest `[data-scroll-root]` (the
+ * transcript marks its own), else the page. A margin applies to the observer's root only, so an
+ * observer of the page would see a block in the transcript only once it is on screen.
+ */
+function observerFor(target: Element): IntersectionObserver {
+  const root = target.closest('[data-scroll-root]');
+  if (!root) return (pageObserver ??= new IntersectionObserver(onIntersect, { rootMargin: NEAR }));
+  let observer = scrollerObservers.get(root);
+  if (!observer) {
+    observer = new IntersectionObserver(onIntersect, { root, rootMargin: NEAR });
+    scrollerObservers.set(root, observer);
+  }
+  return observer;
+}
 
 function schedule(job: Job): void {
   if (typeof IntersectionObserver === 'undefined') {
@@ -115,18 +135,18 @@ function schedule(job: Job): void {
     scheduleSlice();
     return;
   }
-  observer ??= new IntersectionObserver(onIntersect, { rootMargin: '400px 0px' });
-  jobs.set(job.target, job);
+  const observer = observerFor(job.target);
+  jobs.set(job.target, { job, observer });
   observer.observe(job.target);
 }
 
-function onIntersect(entries: IntersectionObserverEntry[]): void {
+function onIntersect(entries: IntersectionObserverEntry[], observer: IntersectionObserver): void {
   for (const entry of entries) {
     if (!entry.isIntersecting) continue;
-    observer?.unobserve(entry.target);
-    const job = jobs.get(entry.target);
+    observer.unobserve(entry.target);
+    const waiting = jobs.get(entry.target);
     jobs.delete(entry.target);
-    if (job) ready.push(job);
+    if (waiting) ready.push(waiting.job);
   }
   scheduleSlice();
 }
@@ -168,9 +188,9 @@ function runSlice(): void {
  * are no longer `done`, so an enhancer started on the same root later picks them up again.
  */
 function forget(root: Element): void {
-  for (const [target] of jobs) {
+  for (const [target, { observer }] of jobs) {
     if (!target.isConnected || root.contains(target)) {
-      observer?.unobserve(target);
+      observer.unobserve(target);
       jobs.delete(target);
       done.delete(target);
     }
