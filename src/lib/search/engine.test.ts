@@ -18,6 +18,8 @@ let store: ParleyStore;
 let opened: { close(): void }[];
 /** Conversations whose messages the engine read, in order. */
 let reads: string[];
+/** Conversations the engine read for its index (the background build), in order. */
+let indexReads: string[];
 let clock: number;
 
 beforeEach(async () => {
@@ -25,6 +27,7 @@ beforeEach(async () => {
   store = await openStore({ name: 'parley', indexedDB: factory });
   opened = [store];
   reads = [];
+  indexReads = [];
   clock = 10_000;
 });
 
@@ -44,7 +47,10 @@ async function engine(
   const counted: MessageSource = {
     ...source,
     listConversations: () => source.listConversations(),
-    getConversation: (id) => source.getConversation(id),
+    getConversation: (id) => {
+      indexReads.push(id);
+      return source.getConversation(id);
+    },
     getMessages: (ids) => source.getMessages(ids),
     close: () => source.close(),
     listMessages: (id) => {
@@ -194,6 +200,20 @@ describe('SearchEngine', () => {
     expect(hits[0]?.conversationId).toBe('c11');
     await search.started;
     expect(search.isCaughtUp).toBe(true);
+  });
+
+  it('while a query is answered, the build waits: its reads are not slowed by indexing', async () => {
+    for (let c = 0; c < 12; c += 1) {
+      await seed(`c${c}`, `Chat ${c}`, ['echo one', 'echo two'], 1_000 * (c + 1));
+    }
+    const { engine: search } = await engine({ isStarted: false });
+    const hits = await search.search('echo');
+    expect(hits.length).toBeGreaterThan(4);
+    // The build had started the first conversation before the query came; no other meanwhile.
+    expect(indexReads.length).toBeLessThanOrEqual(1);
+    await search.started;
+    expect(search.isCaughtUp).toBe(true);
+    expect(indexReads).toHaveLength(12);
   });
 
   it('a conversation written again and again (a streaming reply) is read once its writes pause', async () => {

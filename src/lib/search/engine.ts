@@ -117,6 +117,9 @@ export class SearchEngine {
   #draining: Promise<void> | null = null;
   /** The conversation being read right now (no longer pending, not indexed yet). */
   #syncing: string | null = null;
+  /** Searches answering now: the background build waits for them (see #afterSearches). */
+  #searches = 0;
+  #whenSearchesEnd: (() => void)[] = [];
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
   #shardCounter = 0;
   /** Resolves once the saved index is loaded and the conversation list read (queries wait). */
@@ -232,6 +235,8 @@ export class SearchEngine {
     this.#draining = (async () => {
       try {
         while (this.#pending.size > 0) {
+          await this.#afterSearches();
+          if (this.#pending.size === 0) break;
           const id = this.#nextPending();
           this.#pending.delete(id);
           this.#syncing = id;
@@ -249,6 +254,17 @@ export class SearchEngine {
       this.#schedulePersist();
     })();
     return this.#draining;
+  }
+
+  /**
+   * Resolves once no search is answering. Indexing a conversation is CPU work the worker's one
+   * thread would otherwise do between a search's reads, which made the first query on a large
+   * history unbuilt (the scan answers, a few reads) wait for many conversations' indexing.
+   */
+  async #afterSearches(): Promise<void> {
+    while (this.#searches > 0) {
+      await new Promise<void>((resolve) => this.#whenSearchesEnd.push(resolve));
+    }
   }
 
   #nextPending(): string {
@@ -403,6 +419,23 @@ export class SearchEngine {
     // answer includes them; a long catch-up is scanned instead of waited for.
     const outstanding = this.#pending.size + (this.#syncing === null ? 0 : 1);
     if (this.#hasList && outstanding > 0 && outstanding <= 8) await this.#drain();
+    // Counted only after the wait above, which needs the build to run.
+    this.#searches += 1;
+    try {
+      return await this.#answer(query, indexQuery, limit, exclude, isStale);
+    } finally {
+      this.#searches -= 1;
+      if (this.#searches === 0) for (const resume of this.#whenSearchesEnd.splice(0)) resume();
+    }
+  }
+
+  async #answer(
+    query: ReturnType<typeof parseQuery>,
+    indexQuery: NonNullable<ReturnType<typeof toIndexQuery>>,
+    limit: number,
+    exclude: ReadonlySet<string>,
+    isStale: () => boolean,
+  ): Promise<SearchHit[]> {
     const hits = new HitList(limit, exclude);
     const unindexed = new Set(
       [...this.#known.keys()].filter(
