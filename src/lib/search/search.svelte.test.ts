@@ -65,7 +65,12 @@ describe('SearchState', () => {
     const { state, startWorker } = setup();
     state.notify({ type: 'messages', conversationId: 'c1' });
     expect(startWorker).not.toHaveBeenCalled();
+    state.query = '  ';
+    expect(startWorker).not.toHaveBeenCalled();
+    // At the first keystroke, before the pause that sends the query: it loads while one types.
     state.query = 'a';
+    expect(startWorker).toHaveBeenCalledOnce();
+    state.query = 'ab';
     vi.advanceTimersByTime(50);
     expect(startWorker).toHaveBeenCalledOnce();
   });

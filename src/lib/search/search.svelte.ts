@@ -1,7 +1,8 @@
 /**
  * The sidebar's full-text search as the page sees it: what was typed, the results, the one
  * highlighted with the arrow keys. Everything heavy happens in the search worker (worker.ts),
- * started on the first search, so neither the first load nor typing pays for the index.
+ * started at the first keystroke in the search box, so neither the first load nor typing pays
+ * for the index.
  *
  * Queries are sent after a short pause in typing (DEBOUNCE_MS), each with an increasing id; an
  * answer to anything but the newest query is dropped. Writes to conversations are forwarded to
@@ -64,6 +65,15 @@ export class SearchState {
       this.#results = [];
       this.#answered = null;
       return;
+    }
+    // Started at the first keystroke, not after the pause: the worker loads (and opens the
+    // databases) while the person is still typing.
+    if (!this.#worker) {
+      try {
+        this.#ensureWorker();
+      } catch {
+        // Said by #send, which tries again when the query goes out.
+      }
     }
     this.#schedule();
   }
