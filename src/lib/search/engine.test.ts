@@ -20,6 +20,8 @@ let opened: { close(): void }[];
 let reads: string[];
 /** Conversations the engine read for its index (the background build), in order. */
 let indexReads: string[];
+/** While set, message reads wait for it. */
+let gate: Promise<void> | null;
 let clock: number;
 
 beforeEach(async () => {
@@ -28,6 +30,7 @@ beforeEach(async () => {
   opened = [store];
   reads = [];
   indexReads = [];
+  gate = null;
   clock = 10_000;
 });
 
@@ -55,7 +58,7 @@ async function engine(
     close: () => source.close(),
     listMessages: (id) => {
       reads.push(id);
-      return source.listMessages(id);
+      return gate ? gate.then(() => source.listMessages(id)) : source.listMessages(id);
     },
   };
   const created = new SearchEngine({
@@ -214,6 +217,21 @@ describe('SearchEngine', () => {
     await search.started;
     expect(search.isCaughtUp).toBe(true);
     expect(indexReads).toHaveLength(12);
+  });
+
+  it('a plain scan reads the next conversations while it searches one', async () => {
+    for (let c = 0; c < 12; c += 1) await seed(`c${c}`, `Chat ${c}`, ['echo'], 1_000 * (c + 1));
+    const { engine: search } = await engine({ isStarted: false });
+    let open: () => void = () => undefined;
+    gate = new Promise((resolve) => (open = resolve));
+    const answer = search.search('echo');
+    // Nothing has been read back yet, and the newest conversation and the four after it are
+    // asked for (one at a time, it would be one, and the build's own).
+    await expect.poll(() => reads.length).toBeGreaterThanOrEqual(5);
+    expect(reads).toEqual(expect.arrayContaining(['c11', 'c10', 'c9', 'c8', 'c7']));
+    open();
+    const hits = await answer;
+    expect(hits.map((hit) => hit.conversationId).slice(0, 3)).toEqual(['c11', 'c10', 'c9']);
   });
 
   it('a conversation written again and again (a streaming reply) is read once its writes pause', async () => {

@@ -72,6 +72,8 @@ const SHARD_DOCS = 2_000;
 /** Candidates taken from one shard before verification. */
 const CANDIDATES = 200;
 export const DEFAULT_LIMIT = 50;
+/** Conversations read ahead while one is scanned. */
+const READ_AHEAD = 4;
 
 export interface SearchOptions {
   /** At most this many hits (DEFAULT_LIMIT). */
@@ -454,9 +456,27 @@ export class SearchEngine {
     const byRecency = [...unindexed].sort(
       (a, b) => (this.#known.get(b)?.updatedAt ?? 0) - (this.#known.get(a)?.updatedAt ?? 0),
     );
-    for (const id of byRecency) {
+    // The next few conversations are read while one is searched: one read at a time would add
+    // a database round trip per conversation.
+    const reads = new Map<string, Promise<Message[]>>();
+    const read = (id: string): Promise<Message[]> => {
+      let messages = reads.get(id);
+      if (!messages) {
+        messages = this.#source.listMessages(id);
+        // Awaited below if it is searched; one never searched may fail unheard.
+        messages.catch(() => undefined);
+        reads.set(id, messages);
+      }
+      return messages;
+    };
+    for (const [at, id] of byRecency.entries()) {
       if (isStale() || hits.isFull) return hits.list;
-      if (hits.wants(id)) await this.#scan(id, query, hits);
+      if (!hits.wants(id)) continue;
+      for (const next of byRecency.slice(at + 1, at + 1 + READ_AHEAD)) {
+        if (hits.wants(next)) void read(next);
+      }
+      await this.#scan(id, read(id), query, hits);
+      reads.delete(id);
     }
     return hits.list;
   }
@@ -502,12 +522,17 @@ export class SearchEngine {
     }
   }
 
-  async #scan(id: string, query: ReturnType<typeof parseQuery>, hits: HitList): Promise<void> {
+  async #scan(
+    id: string,
+    read: Promise<Message[]>,
+    query: ReturnType<typeof parseQuery>,
+    hits: HitList,
+  ): Promise<void> {
     const conversation = this.#known.get(id);
     if (!conversation) return;
     const title = titleHit(conversation, query);
     if (title) hits.push(title);
-    const messages = await this.#source.listMessages(id);
+    const messages = await read;
     messages.sort((a, b) => b.createdAt - a.createdAt);
     for (const message of messages) {
       if (!hits.wants(id)) return;
