@@ -198,23 +198,20 @@ test('a block just out of sight in the transcript is highlighted before it is sc
   await page.reload();
   const first = codeBlocks(page).first();
   await expect(first.locator('.code-language')).toHaveText('ts');
+  // How far (px) above what the transcript shows the block ends, once scrolled to end `to` px
+  // above it (null: left where it is).
+  const gapAbove = (to: number | null) =>
+    first.evaluate((block, target) => {
+      const scroller = block.closest('.viewport');
+      if (!scroller) throw new Error('no transcript scroller');
+      const gap = (): number =>
+        scroller.getBoundingClientRect().top - block.getBoundingClientRect().bottom;
+      if (target !== null) scroller.scrollTop += target - gap();
+      return gap();
+    }, to);
   // Scroll so that the first block ends 150 px above what the transcript shows.
-  const gap = await first.evaluate((block) => {
-    const scroller = block.closest('.viewport');
-    if (!scroller) throw new Error('no transcript scroller');
-    const shift = (): number =>
-      scroller.getBoundingClientRect().top - block.getBoundingClientRect().bottom;
-    scroller.scrollTop += 150 - shift();
-    return shift();
-  });
-  expect(gap).toBeGreaterThan(100);
+  expect(await gapAbove(150)).toBeGreaterThan(100);
   await expect(first.locator('code .hljs-keyword').first()).toHaveText('export');
   // Still out of sight: it was highlighted because it was near, not because it was seen.
-  expect(
-    await first.evaluate(
-      (block) =>
-        (block.closest('.viewport')?.getBoundingClientRect().top ?? 0) -
-        block.getBoundingClientRect().bottom,
-    ),
-  ).toBeGreaterThan(100);
+  expect(await gapAbove(null)).toBeGreaterThan(100);
 });

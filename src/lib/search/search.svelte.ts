@@ -68,12 +68,10 @@ export class SearchState {
     }
     // Started at the first keystroke, not after the pause: the worker loads (and opens the
     // databases) while the person is still typing.
-    if (!this.#worker) {
-      try {
-        this.#ensureWorker();
-      } catch {
-        // Said by #send, which tries again when the query goes out.
-      }
+    try {
+      this.#ensureWorker();
+    } catch {
+      // Said by #send, which tries again when the query goes out.
     }
     this.#schedule();
   }
