@@ -34,7 +34,10 @@ export interface ChatDependencies {
   report: (error: unknown) => void;
   now?: () => number;
   newId?: () => string;
-  /** Defaults to requestAnimationFrame; tests pass a synchronous scheduler. */
+  /**
+   * When streaming text reaches the page. Defaults to animation frames at most 30 ms apart
+   * (utils/paced-frames.ts); tests pass a synchronous scheduler.
+   */
   scheduleFrame?: (callback: () => void) => void;
   // Several tabs (stream-locks.ts): without these, every stored `streaming` reply not streaming
   // in this page reads as cut off, which is right for a single tab.

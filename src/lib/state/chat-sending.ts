@@ -18,6 +18,7 @@ import type { ChatRequestBody } from '../domain/request';
 import { editedVersion } from '../domain/tree';
 import type { Conversation, Message } from '../domain/types';
 import type { Waiting } from '../domain/waiting';
+import { browserFrames, pacedFrames } from '../utils/paced-frames';
 import type { ChatCore } from './chat-core';
 import { ReplyStream } from './reply-stream.svelte';
 import { requestWithRetries } from './request-loop';
@@ -31,6 +32,9 @@ export interface Requests {
   /** The latest rate-limit headers an endpoint let the page read. */
   setRateLimits(snapshot: RateLimitSnapshot): void;
 }
+
+/** Streaming text reaches the page at most every other frame (paced-frames.ts says why). */
+const showingFrames = pacedFrames(browserFrames);
 
 const NO_LIMITS: Limits = { requestsPerMinute: null, tokensPerMinute: null };
 
@@ -51,7 +55,11 @@ export class Sending {
   readonly #scheduleFrame: (callback: () => void) => void;
   readonly #limiter: RateLimiter;
 
-  constructor(core: ChatCore, requests: Requests, scheduleFrame: (callback: () => void) => void) {
+  constructor(
+    core: ChatCore,
+    requests: Requests,
+    scheduleFrame: (callback: () => void) => void = showingFrames,
+  ) {
     this.#core = core;
     this.#requests = requests;
     this.#scheduleFrame = scheduleFrame;

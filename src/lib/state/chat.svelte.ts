@@ -57,11 +57,6 @@ export type { MessageStore } from './message-cache.svelte';
 export type { ChatDependencies, ContextQuestion, ModelSource, SendGate } from './chat-core';
 export type { PlannedRequest } from '../domain/context';
 
-function defaultScheduleFrame(callback: () => void): void {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
-  else setTimeout(callback, 16);
-}
-
 export class ChatState {
   readonly #cache: MessageCache;
   /** The streaming request of each conversation. */
@@ -100,7 +95,6 @@ export class ChatState {
       ...(deps.whenStreamEnds ? { whenStreamEnds: deps.whenStreamEnds } : {}),
     });
     const core = this.#core();
-    const scheduleFrame = deps.scheduleFrame ?? defaultScheduleFrame;
     this.#sending = new Lazy(async () => {
       const { Sending } = await import('./chat-sending');
       return new Sending(
@@ -110,7 +104,7 @@ export class ChatState {
           waiting: this.#waiting,
           setRateLimits: (snapshot) => (this.#rateLimits = snapshot),
         },
-        scheduleFrame,
+        deps.scheduleFrame,
       );
     });
     this.#treeEdits = new Lazy(async () => {

@@ -1,8 +1,9 @@
 /**
  * One streaming request and the replies it fills (one per choice index, n > 1 gives several).
  *
- * The text grows in plain buffers; the page sees it at most once per animation frame (`live`), and
- * storage at least every FLUSH_INTERVAL_MS: from a timer, and from the delta handler itself when a
+ * The text grows in plain buffers; the page sees it when `scheduleFrame` says (`live`: at most
+ * every other animation frame in the page, see utils/paced-frames.ts), and storage at least
+ * every FLUSH_INTERVAL_MS: from a timer, and from the delta handler itself when a
  * timer is late (a hidden tab's timers run once a minute), and on `flush()` when the page hides.
  * So a crash or a closed tab loses under a second of text, and a long reply never rewrites
  * anything per token. The request's AbortController lives here: stopping is `stop()`.
