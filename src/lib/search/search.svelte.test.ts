@@ -56,7 +56,7 @@ describe('SearchState', () => {
       listedByTitle: () => ['listed'],
       open,
       report,
-      debounceMs: 50,
+      sendIntervalMs: 50,
     });
     return { state, worker, startWorker, open, report };
   }
@@ -67,7 +67,7 @@ describe('SearchState', () => {
     expect(startWorker).not.toHaveBeenCalled();
     state.query = '  ';
     expect(startWorker).not.toHaveBeenCalled();
-    // At the first keystroke, before the pause that sends the query: it loads while one types.
+    // At the first keystroke: it loads while one types.
     state.query = 'a';
     expect(startWorker).toHaveBeenCalledOnce();
     state.query = 'ab';
@@ -75,19 +75,41 @@ describe('SearchState', () => {
     expect(startWorker).toHaveBeenCalledOnce();
   });
 
-  it('sends what was typed once typing pauses, with the conversations listed by title', () => {
+  it('sends a query at once, with the conversations listed by title', () => {
+    const { state, worker } = setup();
+    state.query = 'hello';
+    expect(worker.searches).toEqual([
+      { type: 'search', id: 1, text: 'hello', exclude: ['listed'] },
+    ]);
+    expect(state.isPending).toBe(true);
+  });
+
+  it('sends keys typed in a burst as one query, the newest text, when the interval ends', () => {
     const { state, worker } = setup();
     state.query = 'h';
     vi.advanceTimersByTime(20);
     state.query = 'he';
     vi.advanceTimersByTime(20);
     state.query = 'hello';
-    expect(worker.searches).toEqual([]);
-    vi.advanceTimersByTime(50);
-    expect(worker.searches).toEqual([
-      { type: 'search', id: 1, text: 'hello', exclude: ['listed'] },
-    ]);
-    expect(state.isPending).toBe(true);
+    expect(worker.searches.map((m) => m.text)).toEqual(['h']);
+    vi.advanceTimersByTime(9);
+    expect(worker.searches.map((m) => m.text)).toEqual(['h']);
+    vi.advanceTimersByTime(1);
+    expect(worker.searches.map((m) => m.text)).toEqual(['h', 'hello']);
+    // A key after a pause longer than the interval goes at once again.
+    vi.advanceTimersByTime(200);
+    state.query = 'hello!';
+    expect(worker.searches.map((m) => m.text)).toEqual(['h', 'hello', 'hello!']);
+    expect(worker.searches.map((m) => m.id)).toEqual([1, 2, 3]);
+  });
+
+  it('sends nothing for a box cleared before its interval ends', () => {
+    const { state, worker } = setup();
+    state.query = 'a';
+    state.query = 'ab';
+    state.query = '';
+    vi.advanceTimersByTime(100);
+    expect(worker.searches.map((m) => m.text)).toEqual(['a']);
   });
 
   it('shows only the answer to the newest query', () => {
@@ -124,8 +146,10 @@ describe('SearchState', () => {
       { type: 'changed', ids: ['c7'] },
       { type: 'changed', ids: 'all' },
     ]);
-    vi.advanceTimersByTime(50);
+    // The first write asks again at once; the second, within the interval, when it ends.
     expect(worker.searches.map((m) => m.text)).toEqual(['word', 'word']);
+    vi.advanceTimersByTime(50);
+    expect(worker.searches.map((m) => m.text)).toEqual(['word', 'word', 'word']);
   });
 
   it('moves through the results with the arrow keys and opens the chosen one', async () => {

@@ -4,8 +4,11 @@
  * started at the first keystroke in the search box, so neither the first load nor typing pays
  * for the index.
  *
- * Queries are sent after a short pause in typing (DEBOUNCE_MS), each with an increasing id; an
- * answer to anything but the newest query is dropped. Writes to conversations are forwarded to
+ * A query goes to the worker at once, unless one went less than SEND_INTERVAL_MS ago: then the
+ * newest text goes when that interval ends. So a search typed at a normal pace is answered at each
+ * keystroke, and a fast typist's burst costs one query per interval, never one per key. Each has an
+ * increasing id; the worker stops working on a query once a newer one arrives, and an answer to
+ * anything but the newest is dropped. Writes to conversations are forwarded to
  * the worker, and a query on screen is asked again so its results follow new messages.
  */
 import type { StoreChange } from '../storage';
@@ -29,11 +32,16 @@ export interface SearchDependencies {
   /** Opens the hit's conversation on the branch holding its message and marks the message. */
   open: (hit: SearchHit) => Promise<void>;
   report: (error: unknown) => void;
-  debounceMs?: number;
+  sendIntervalMs?: number;
+  /** Tests pass a fake clock. */
+  now?: () => number;
 }
 
-/** Long enough to skip the keystrokes of a word typed quickly, short enough to feel instant. */
-const DEBOUNCE_MS = 60;
+/**
+ * The least time between two queries sent: a fast typist's keys come closer together than this,
+ * so a word typed in one burst is searched about once, not once per key.
+ */
+const SEND_INTERVAL_MS = 60;
 
 export class SearchState {
   #query = $state('');
@@ -43,15 +51,18 @@ export class SearchState {
   #activeIndex = $state(-1);
   #hasFailed = $state(false);
   readonly #deps: SearchDependencies;
-  readonly #debounceMs: number;
+  readonly #sendIntervalMs: number;
+  readonly #now: () => number;
   #worker: SearchWorker | null = null;
   #lastId = 0;
   #sentQuery = '';
+  #sentAt = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: SearchDependencies) {
     this.#deps = deps;
-    this.#debounceMs = deps.debounceMs ?? DEBOUNCE_MS;
+    this.#sendIntervalMs = deps.sendIntervalMs ?? SEND_INTERVAL_MS;
+    this.#now = deps.now ?? Date.now;
   }
 
   get query(): string {
@@ -66,8 +77,8 @@ export class SearchState {
       this.#answered = null;
       return;
     }
-    // Started at the first keystroke, not after the pause: the worker loads (and opens the
-    // databases) while the person is still typing.
+    // Started at the first keystroke: the worker loads (and opens the databases) while the
+    // person is still typing; a query sent meanwhile waits in its message queue.
     try {
       this.#ensureWorker();
     } catch {
@@ -131,14 +142,18 @@ export class SearchState {
     if (this.isActive) this.#schedule();
   }
 
+  /** Sends the query now, or when the interval since the last one sent ends. */
   #schedule(): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#send(), this.#debounceMs);
+    const wait = this.#sentAt + this.#sendIntervalMs - this.#now();
+    if (wait <= 0) this.#send();
+    else this.#timer = setTimeout(() => this.#send(), wait);
   }
 
   #send(): void {
     const text = this.#query;
     if (text.trim() === '') return;
+    this.#sentAt = this.#now();
     let worker: SearchWorker;
     try {
       worker = this.#ensureWorker();
