@@ -8,8 +8,8 @@
  * newest text goes when that interval ends. So a search typed at a normal pace is answered at each
  * keystroke, and a fast typist's burst costs one query per interval, never one per key. Each has an
  * increasing id; the worker stops working on a query once a newer one arrives, and an answer to
- * anything but the newest is dropped. Writes to conversations are forwarded to
- * the worker, and a query on screen is asked again so its results follow new messages.
+ * anything but the newest is dropped. Writes to conversations are forwarded to the worker, and a
+ * query on screen is asked again so its results follow new messages.
  */
 import type { StoreChange } from '../storage';
 import type { SearchHit } from './engine';
@@ -33,8 +33,6 @@ export interface SearchDependencies {
   open: (hit: SearchHit) => Promise<void>;
   report: (error: unknown) => void;
   sendIntervalMs?: number;
-  /** Tests pass a fake clock. */
-  now?: () => number;
 }
 
 /**
@@ -52,7 +50,6 @@ export class SearchState {
   #hasFailed = $state(false);
   readonly #deps: SearchDependencies;
   readonly #sendIntervalMs: number;
-  readonly #now: () => number;
   #worker: SearchWorker | null = null;
   #lastId = 0;
   #sentQuery = '';
@@ -62,7 +59,6 @@ export class SearchState {
   constructor(deps: SearchDependencies) {
     this.#deps = deps;
     this.#sendIntervalMs = deps.sendIntervalMs ?? SEND_INTERVAL_MS;
-    this.#now = deps.now ?? Date.now;
   }
 
   get query(): string {
@@ -145,7 +141,7 @@ export class SearchState {
   /** Sends the query now, or when the interval since the last one sent ends. */
   #schedule(): void {
     clearTimeout(this.#timer);
-    const wait = this.#sentAt + this.#sendIntervalMs - this.#now();
+    const wait = this.#sentAt + this.#sendIntervalMs - Date.now();
     if (wait <= 0) this.#send();
     else this.#timer = setTimeout(() => this.#send(), wait);
   }
@@ -153,7 +149,7 @@ export class SearchState {
   #send(): void {
     const text = this.#query;
     if (text.trim() === '') return;
-    this.#sentAt = this.#now();
+    this.#sentAt = Date.now();
     let worker: SearchWorker;
     try {
       worker = this.#ensureWorker();
