@@ -169,38 +169,42 @@ describe('IncrementalMarkdown work', () => {
       `| a | b |\n|---|---|\n| ${i} | ${i * 2} |\n\n> quoted ${i}\n\n`,
   ).join('');
 
-  it('renders finished text once, only the tail again, far below quadratic work', () => {
-    let calls: string[] = [];
-    let totalRendered = 0;
-    const markdown = new IncrementalMarkdown((src) => {
-      calls.push(src);
-      totalRendered += src.length;
-      return renderMarkdown(src);
-    });
-    const chunks = 2000;
-    const size = Math.ceil(reply.length / chunks);
-    let committed = 0;
-    for (let end = size; end < reply.length + size; end += size) {
-      const text = reply.slice(0, end);
-      const blockCount = markdown.blocks.length;
-      calls = [];
-      markdown.update(text);
-      // A new block comes from exactly one render of source not rendered as finished before...
-      if (markdown.blocks.length > blockCount) {
-        const run = calls.shift() ?? '';
-        expect(markdown.blocks).toHaveLength(blockCount + 1);
-        expect(reply.startsWith(run, committed)).toBe(true);
-        committed += run.length;
+  it(
+    'renders finished text once, only the tail again, far below quadratic work',
+    { timeout: 20_000 },
+    () => {
+      let calls: string[] = [];
+      let totalRendered = 0;
+      const markdown = new IncrementalMarkdown((src) => {
+        calls.push(src);
+        totalRendered += src.length;
+        return renderMarkdown(src);
+      });
+      const chunks = 2000;
+      const size = Math.ceil(reply.length / chunks);
+      let committed = 0;
+      for (let end = size; end < reply.length + size; end += size) {
+        const text = reply.slice(0, end);
+        const blockCount = markdown.blocks.length;
+        calls = [];
+        markdown.update(text);
+        // A new block comes from exactly one render of source not rendered as finished before...
+        if (markdown.blocks.length > blockCount) {
+          const run = calls.shift() ?? '';
+          expect(markdown.blocks).toHaveLength(blockCount + 1);
+          expect(reply.startsWith(run, committed)).toBe(true);
+          committed += run.length;
+        }
+        // ...and everything else rendered is the open tail after it.
+        expect(calls).toEqual(committed < text.length ? [text.slice(committed)] : []);
       }
-      // ...and everything else rendered is the open tail after it.
-      expect(calls).toEqual(committed < text.length ? [text.slice(committed)] : []);
-    }
-    markdown.finish();
+      markdown.finish();
 
-    expect(html(markdown)).toBe(renderMarkdown(reply));
-    // Re-rendering the whole reply per chunk would cost about chunks / 2 = 1000 times its length.
-    expect(totalRendered).toBeLessThan(20 * reply.length);
-  });
+      expect(html(markdown)).toBe(renderMarkdown(reply));
+      // Re-rendering the whole reply per chunk would cost about chunks / 2 = 1000 times its length.
+      expect(totalRendered).toBeLessThan(20 * reply.length);
+    },
+  );
 
   it('does nothing when the text did not change', () => {
     let calls = 0;
